@@ -1,0 +1,7 @@
+//! Interop tests against the real servers of `scripts/peers` (nginx, httpbin).
+//!
+//! Built only with `--features interop`; `scripts/test` starts the peers and runs
+//! them. A peer that is not up fails the test: nothing is skipped.
+
+mod raw_hyper;
+mod smoke;
