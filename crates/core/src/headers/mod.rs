@@ -21,6 +21,8 @@
 //! * **Redaction.** `Debug` shows the values of `Authorization`,
 //!   `Proxy-Authorization`, `Cookie` and `Set-Cookie` as `[secure]` (httpx's repr
 //!   hides only the first two), as well as any value marked sensitive.
+//! * **Removal** of an absent name is not an error ([`remove`](Headers::remove)
+//!   returns `false`); httpx's `del` raises `KeyError`.
 
 mod convert;
 mod iter;
@@ -181,8 +183,9 @@ impl Headers {
     /// # Errors
     ///
     /// [`InvalidHeader`](ErrorKind::InvalidHeader) when the name or the value is not
-    /// valid (see [`TryIntoHeaderName`] and [`TryIntoHeaderValue`]) or when the map
-    /// cannot hold another name.
+    /// valid (see [`TryIntoHeaderName`] and [`TryIntoHeaderValue`]), or when the map
+    /// is full (`HeaderMap` holds at most some 24 000 distinct names); `self` is then
+    /// unchanged.
     pub fn insert<K, V>(&mut self, name: K, value: V) -> Result<(), Error>
     where
         K: TryIntoHeaderName,
@@ -249,8 +252,8 @@ impl Headers {
     ///
     /// # Errors
     ///
-    /// [`InvalidHeader`](ErrorKind::InvalidHeader) when the map cannot hold more
-    /// names (tens of thousands); `self` then holds part of `other`.
+    /// [`InvalidHeader`](ErrorKind::InvalidHeader) when the map is full (some 24 000
+    /// distinct names); `self` then holds part of `other`.
     pub fn update(&mut self, other: &Headers) -> Result<(), Error> {
         for name in other.0.keys() {
             let mut values = other.0.get_all(name).iter();
