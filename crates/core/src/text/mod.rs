@@ -1,1 +1,26 @@
-//! (being written)
+//! Text: charsets, incremental decoding, httpx's line splitter and JSON bytes.
+//!
+//! * [`charset_from_content_type`] reads the `charset` of a `Content-Type` value.
+//! * [`resolve_encoding`] chooses a response's encoding: the user's override, else a
+//!   known `Content-Type` charset, else a [`DefaultEncoding`] (fixed, UTF-8 unless
+//!   configured, or autodetected with chardetng).
+//! * [`TextDecoder`] decodes a body chunk by chunk, never splitting a character;
+//!   [`StreamingTextDecoder`] adds the choice of encoding, buffering a bounded prefix
+//!   when it must be guessed (fixing httpx's quirk A.18).
+//! * [`TextChunker`] re-chunks text into pieces of N characters (`iter_text`).
+//!
+//! Decoding replaces malformed bytes with U+FFFD (httpx's `errors="replace"`).
+
+mod charset;
+mod choice;
+mod chunker;
+mod decoder;
+mod stream;
+
+pub use charset::{charset_from_content_type, charset_from_content_type_bytes, encoding_for_label};
+pub use choice::{
+    BodyPrefix, DefaultEncoding, EncodingChoice, EncodingSource, detect_encoding, resolve_encoding,
+};
+pub use chunker::TextChunker;
+pub use decoder::{TextDecoder, decode_all};
+pub use stream::{DEFAULT_SNIFF_LIMIT, StreamingTextDecoder};
