@@ -8,6 +8,8 @@
 //!   [`StreamingTextDecoder`] adds the choice of encoding, buffering a bounded prefix
 //!   when it must be guessed (fixing httpx's quirk A.18).
 //! * [`TextChunker`] re-chunks text into pieces of N characters (`iter_text`).
+//! * [`LineDecoder`] splits text into lines like Python's `str.splitlines()`
+//!   (`iter_lines`).
 //!
 //! Decoding replaces malformed bytes with U+FFFD (httpx's `errors="replace"`).
 
@@ -15,6 +17,7 @@ mod charset;
 mod choice;
 mod chunker;
 mod decoder;
+mod lines;
 mod stream;
 
 pub use charset::{charset_from_content_type, charset_from_content_type_bytes, encoding_for_label};
@@ -23,4 +26,5 @@ pub use choice::{
 };
 pub use chunker::TextChunker;
 pub use decoder::{TextDecoder, decode_all};
+pub use lines::LineDecoder;
 pub use stream::{DEFAULT_SNIFF_LIMIT, StreamingTextDecoder};
