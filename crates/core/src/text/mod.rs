@@ -10,13 +10,17 @@
 //! * [`TextChunker`] re-chunks text into pieces of N characters (`iter_text`).
 //! * [`LineDecoder`] splits text into lines like Python's `str.splitlines()`
 //!   (`iter_lines`).
+//! * [`json_text`] decodes a JSON body from UTF-8/16/32 detected from its bytes, as
+//!   Python's `json.loads` does, ignoring the charset.
 //!
-//! Decoding replaces malformed bytes with U+FFFD (httpx's `errors="replace"`).
+//! Decoding replaces malformed bytes with U+FFFD (httpx's `errors="replace"`); JSON
+//! decoding is strict.
 
 mod charset;
 mod choice;
 mod chunker;
 mod decoder;
+mod json;
 mod lines;
 mod stream;
 
@@ -26,5 +30,6 @@ pub use choice::{
 };
 pub use chunker::TextChunker;
 pub use decoder::{TextDecoder, decode_all};
+pub use json::{JsonEncoding, detect_json_encoding, json_text};
 pub use lines::LineDecoder;
 pub use stream::{DEFAULT_SNIFF_LIMIT, StreamingTextDecoder};
