@@ -63,7 +63,7 @@ impl StreamingTextDecoder {
     }
 
     /// [`new`](StreamingTextDecoder::new) buffering up to `sniff_limit` bytes when
-    /// autodetecting (at least one byte is always awaited).
+    /// autodetecting (at least 3, so that a byte order mark is seen whole).
     pub fn with_sniff_limit(
         explicit: Option<&'static Encoding>,
         content_type: Option<&[u8]>,
@@ -80,7 +80,7 @@ impl StreamingTextDecoder {
         let state = if autodetect {
             State::Sniffing {
                 buffer: Vec::new(),
-                limit: sniff_limit.max(1),
+                limit: sniff_limit.max(3),
             }
         } else {
             let choice = resolve_encoding(explicit, content_type, default, BodyPrefix::whole(&[]));
@@ -166,7 +166,9 @@ fn decide(prefix: &[u8], complete: bool) -> (EncodingChoice, TextDecoder) {
 mod tests {
     use super::*;
     use crate::text::EncodingSource;
+    use crate::text::decode_all;
     use encoding_rs::{GBK, SHIFT_JIS, UTF_8, UTF_16LE, WINDOWS_1252};
+    use proptest::prelude::*;
 
     const JAPANESE: &str = "日本語のテキストです。文字コードを自動的に判定します。\
         これはシフトJISで符号化された文章で、ひらがなとカタカナと漢字を含みます。";
@@ -282,6 +284,15 @@ mod tests {
     }
 
     #[test]
+    fn tiny_limit_still_sees_a_whole_bom() {
+        let mut decoder =
+            StreamingTextDecoder::with_sniff_limit(None, None, DefaultEncoding::Autodetect, 1);
+        assert_eq!(run(&mut decoder, "\u{FEFF}é".as_bytes(), 1).0, "é");
+        let choice = decoder.encoding().map(|c| (c.encoding, c.source));
+        assert_eq!(choice, Some((UTF_8, EncodingSource::Bom)));
+    }
+
+    #[test]
     fn empty_stream() {
         let mut decoder = StreamingTextDecoder::new(None, None, DefaultEncoding::Autodetect);
         assert_eq!(decoder.decode(b""), "");
@@ -292,8 +303,36 @@ mod tests {
     #[test]
     fn incomplete_tail_at_end_of_autodetected_stream() {
         let mut decoder = StreamingTextDecoder::new(None, None, DefaultEncoding::Autodetect);
-        let (text, _) = run(&mut decoder, b"abc\xe2\x82", 2);
-        assert!(text.starts_with("abc"));
-        assert!(text.len() > 3);
+        let body = b"abc\xe2\x82";
+        let (text, empty_chunks) = run(&mut decoder, body, 2);
+        assert_eq!(empty_chunks, 3);
+        let choice = decoder.encoding().map(|c| c.encoding).unwrap_or(UTF_16LE);
+        assert_eq!(text, decode_all(body, choice));
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(128))]
+
+        #[test]
+        fn output_is_the_whole_decode_in_the_chosen_encoding(
+            bytes in prop::collection::vec(any::<u8>(), 0..300),
+            chunk in 1usize..40,
+            limit in 0usize..64,
+            text_like: bool,
+        ) {
+            // Mostly-text bodies as well as noise.
+            let bytes = if text_like {
+                String::from_utf8_lossy(&bytes).into_owned().into_bytes()
+            } else {
+                bytes
+            };
+            let mut decoder =
+                StreamingTextDecoder::with_sniff_limit(None, None, DefaultEncoding::Autodetect, limit);
+            let (text, _) = run(&mut decoder, &bytes, chunk);
+            let choice = decoder.encoding();
+            prop_assert!(choice.is_some());
+            let encoding = choice.map_or(UTF_8, |c| c.encoding);
+            prop_assert_eq!(text, decode_all(&bytes, encoding));
+        }
     }
 }
