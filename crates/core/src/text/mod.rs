@@ -15,6 +15,19 @@
 //!
 //! Decoding replaces malformed bytes with U+FFFD (httpx's `errors="replace"`); JSON
 //! decoding is strict.
+//!
+//! # Differences from httpx
+//!
+//! * Streaming autodetection works (quirk A.18): see [`StreamingTextDecoder`].
+//! * A UTF-8/UTF-16 BOM at the start of a body is stripped and selects its encoding
+//!   (Python's `utf-8` codec keeps it as U+FEFF): see [`TextDecoder`].
+//! * Charset labels follow the WHATWG Encoding Standard, so `iso-8859-1`/`latin1`
+//!   mean windows-1252, and encodings encoding_rs lacks (`utf-32`, `cp437`) fall back
+//!   to the default: see [`encoding_for_label`].
+//! * Autodetection reads an all-ASCII body as UTF-8: see [`detect_encoding`].
+//! * [`LineDecoder`] yields a line ending in `\r` at once instead of holding it back;
+//!   the lines are the same.
+//! * [`json_text`] rejects unpaired surrogates, which Python passes to its parser.
 
 mod charset;
 mod choice;
