@@ -149,11 +149,7 @@ impl Url {
         }
         if parts.scheme.is_empty()
             && parts.authority.is_none()
-            && parts
-                .path
-                .split('/')
-                .next()
-                .is_some_and(|first| first.contains(':'))
+            && parse::path_reads_as_scheme(&parts.path)
         {
             // `a:b` would read as a scheme.
             parts.path.insert_str(0, "./");
@@ -545,6 +541,9 @@ mod tests {
         // A path that would read as an authority or scheme is protected.
         assert_eq!(url("http:/a/..//b").as_str(), "http:/.//b");
         assert_eq!(url("http:/a/..//b"), url("http:/.//b"));
+        assert_eq!(url(" http://a/").as_str(), "%20http://a/");
+        assert_eq!(url("1a:b").as_str(), "1a:b");
+        assert_eq!(url("x").join_url(&url("./a:b")).unwrap().as_str(), "./a:b");
     }
 
     #[test]

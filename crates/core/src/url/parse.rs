@@ -97,6 +97,12 @@ pub(super) fn is_scheme(text: &str) -> bool {
         && bytes.all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.'))
 }
 
+/// Whether a relative path would be read as `scheme:…` (`a:b`, not `./a:b` or `1:b`).
+pub(super) fn path_reads_as_scheme(path: &str) -> bool {
+    path.find([':', '/', '?', '#'])
+        .is_some_and(|end| path.as_bytes()[end] == b':' && is_scheme(&path[..end]))
+}
+
 /// Splits and normalises the components of `input` (not yet port- or path-normalised
 /// against the scheme: see [`super::Url::from_parts`]).
 pub(super) fn parse(input: &str) -> Result<Parts, Error> {

@@ -86,15 +86,10 @@ impl Url {
                 "a URL without a host cannot have a path starting with '//'",
             ));
         }
-        if parts.scheme.is_empty()
-            && parts.authority.is_none()
-            && path
-                .split('/')
-                .next()
-                .is_some_and(|first| first.contains(':'))
+        if parts.scheme.is_empty() && parts.authority.is_none() && parse::path_reads_as_scheme(path)
         {
             return Err(invalid(
-                "a relative URL cannot have a ':' in the first segment of its path",
+                "a relative URL cannot have a path starting with a scheme-like 'name:'",
             ));
         }
         let encoded = encode::encode(path, PATH).into_owned();
@@ -245,6 +240,7 @@ mod tests {
         assert!(url("/x").with_path("//x").is_err());
         assert!(url("x").with_path("a:b").is_err());
         assert_eq!(url("x").with_path("a/b:c").unwrap(), "a/b:c");
+        assert_eq!(url("x").with_path("1:c").unwrap(), "1:c");
         assert_eq!(
             u.with_query(Some("a b#c")).unwrap(),
             "http://example.com/p?a%20b%23c#f"
