@@ -94,8 +94,22 @@ impl TryFrom<url::Url> for Url {
 impl TryFrom<&http::Uri> for Url {
     type Error = Error;
 
+    /// An authority-form `Uri` (`example.com:443`, as in `CONNECT`) becomes
+    /// `//example.com:443`, not a URL of scheme `example.com`.
     fn try_from(uri: &http::Uri) -> Result<Url, Error> {
-        Url::parse(&uri.to_string())
+        let mut text = String::new();
+        if let Some(scheme) = uri.scheme_str() {
+            text.push_str(scheme);
+            text.push(':');
+        }
+        if let Some(authority) = uri.authority() {
+            text.push_str("//");
+            text.push_str(authority.as_str());
+        }
+        if let Some(path_and_query) = uri.path_and_query() {
+            text.push_str(path_and_query.as_str());
+        }
+        Url::parse(&text)
     }
 }
 
@@ -164,6 +178,15 @@ mod tests {
         let uri: http::Uri = "/path?x".parse().unwrap();
         assert_eq!(Url::try_from(uri).unwrap(), "/path?x");
         assert!(http::Uri::try_from(Url::parse("/relative").unwrap()).is_err());
+        let connect: http::Uri = "example.com:443".parse().unwrap();
+        let authority_form = Url::try_from(&connect).unwrap();
+        assert_eq!(authority_form.as_str(), "//example.com:443");
+        assert_eq!(
+            (authority_form.scheme(), authority_form.port()),
+            ("", Some(443))
+        );
+        let star: http::Uri = "*".parse().unwrap();
+        assert_eq!(Url::try_from(star).unwrap(), "*");
         // Same Uri each time: cached at parse.
         assert!(std::ptr::eq(url.uri().unwrap(), url.uri().unwrap()));
     }
