@@ -234,7 +234,9 @@ impl QueryParams {
                     index += 1;
                     keep
                 });
-                self.pairs[first].1 = value;
+                if let Some(pair) = self.pairs.get_mut(first) {
+                    pair.1 = value;
+                }
             }
             None => self.pairs.push((key, value)),
         }

@@ -37,24 +37,27 @@ impl Host {
         }
         if let Some(inner) = text.strip_prefix('[') {
             let Some(inner) = inner.strip_suffix(']') else {
-                return Err(invalid(format!("invalid IPv6 address: '{text}'")));
+                return Err(invalid(format!("invalid IPv6 address: {}", quoted(text))));
             };
             return inner
                 .parse::<Ipv6Addr>()
                 .map(Host::Ipv6)
-                .map_err(|_| invalid(format!("invalid IPv6 address: '{text}'")));
+                .map_err(|_| invalid(format!("invalid IPv6 address: {}", quoted(text))));
         }
         if looks_like_ipv4(text) {
             return parse_ipv4(text, text);
         }
-        let ascii = idna::domain_to_ascii_cow(text.as_bytes(), AsciiDenyList::URL).map_err(|_| {
-            invalid(format!(
-                "invalid host name: '{text}' is not a valid internationalised domain name (UTS 46)"
-            ))
-        })?;
+        let ascii =
+            idna::domain_to_ascii_cow(text.as_bytes(), AsciiDenyList::URL).map_err(|_| {
+                invalid(format!(
+                    "invalid host name: {} is not a valid internationalised domain name (UTS 46)",
+                    quoted(text)
+                ))
+            })?;
         if let Some(bad) = ascii.chars().find(|&c| !is_reg_name_char(c)) {
             return Err(invalid(format!(
-                "invalid character {bad:?} in host name '{text}'"
+                "invalid character {bad:?} in host name {}",
+                quoted(text)
             )));
         }
         // UTS 46 maps some characters (full-width digits, ideographic full stops) to
@@ -72,7 +75,7 @@ impl Host {
             return text
                 .parse::<Ipv6Addr>()
                 .map(Host::Ipv6)
-                .map_err(|_| invalid(format!("invalid IPv6 address: '{text}'")));
+                .map_err(|_| invalid(format!("invalid IPv6 address: {}", quoted(text))));
         }
         Host::parse(text)
     }
@@ -109,6 +112,14 @@ impl fmt::Display for Host {
     }
 }
 
+/// `text` for an error message, cut to 100 characters.
+pub(super) fn quoted(text: &str) -> String {
+    match text.char_indices().nth(100) {
+        Some((cut, _)) => format!("'{}…'", &text[..cut]),
+        None => format!("'{text}'"),
+    }
+}
+
 /// httpx's test for an IPv4 address: four dot-separated runs of digits.
 fn looks_like_ipv4(text: &str) -> bool {
     let mut parts = 0;
@@ -125,7 +136,7 @@ fn parse_ipv4(ascii: &str, original: &str) -> Result<Host, Error> {
     ascii
         .parse::<Ipv4Addr>()
         .map(Host::Ipv4)
-        .map_err(|_| invalid(format!("invalid IPv4 address: '{original}'")))
+        .map_err(|_| invalid(format!("invalid IPv4 address: {}", quoted(original))))
 }
 
 /// RFC 3986 `reg-name` characters, without percent-escapes.
@@ -197,6 +208,14 @@ mod tests {
             assert!(error.is_invalid_url(), "{bad}");
             assert!(error.to_string().contains("host name"), "{error}");
         }
+    }
+
+    #[test]
+    fn long_hosts_are_cut_in_messages() {
+        let long = format!("{}<", "a".repeat(500));
+        let message = Host::parse(&long).unwrap_err().to_string();
+        assert!(message.len() < 250, "{message}");
+        assert!(message.contains("…"));
     }
 
     #[test]

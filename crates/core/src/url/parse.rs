@@ -167,7 +167,8 @@ fn parse_authority(text: &str) -> Result<Authority, Error> {
                     None if after.is_empty() => None,
                     None => {
                         return Err(invalid(format!(
-                            "invalid IPv6 address: unexpected text after ']' in '{host_port}'"
+                            "invalid IPv6 address: unexpected text after ']' in {}",
+                            super::host::quoted(host_port)
                         )));
                     }
                 };
@@ -175,7 +176,8 @@ fn parse_authority(text: &str) -> Result<Authority, Error> {
             }
             None => {
                 return Err(invalid(format!(
-                    "invalid IPv6 address: missing ']' in '{host_port}'"
+                    "invalid IPv6 address: missing ']' in {}",
+                    super::host::quoted(host_port)
                 )));
             }
         }
