@@ -21,3 +21,8 @@ pub mod timeout;
 pub mod url;
 
 pub use error::{BoxError, Error, ErrorKind};
+pub use headers::Headers;
+pub use limits::Limits;
+pub use query::QueryParams;
+pub use timeout::Timeout;
+pub use url::Url;

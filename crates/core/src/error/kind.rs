@@ -117,7 +117,10 @@ impl ErrorKind {
     pub fn is_stream(self) -> bool {
         matches!(
             self,
-            Self::StreamConsumed | Self::StreamClosed | Self::ResponseNotRead | Self::RequestNotRead
+            Self::StreamConsumed
+                | Self::StreamClosed
+                | Self::ResponseNotRead
+                | Self::RequestNotRead
         )
     }
 

@@ -74,6 +74,12 @@ impl Error {
         self
     }
 
+    /// Adds the URL of the request that failed; only its redacted form (no userinfo)
+    /// is kept.
+    pub fn with_url(self, url: &crate::url::Url) -> Error {
+        self.with_redacted_url(url.redacted())
+    }
+
     /// Adds the URL of the request that failed, already stripped of userinfo.
     pub(crate) fn with_redacted_url(mut self, url: impl Into<Box<str>>) -> Error {
         self.inner.url = Some(url.into());
@@ -228,6 +234,19 @@ mod tests {
     }
 
     #[test]
+    fn an_attached_url_never_shows_userinfo() {
+        let url: crate::url::Url = "http://user:hunter2@example.com/p".parse().unwrap();
+        let error = Error::new(ErrorKind::ReadTimeout).with_url(&url);
+        for text in [error.to_string(), format!("{error:?}")] {
+            assert!(
+                !text.contains("hunter2") && !text.contains("user"),
+                "{text}"
+            );
+            assert!(text.contains("example.com/p"), "{text}");
+        }
+    }
+
+    #[test]
     fn keeps_its_source() {
         let io = std::io::Error::new(std::io::ErrorKind::ConnectionReset, "reset");
         let error = Error::new(ErrorKind::Read).with_source(io);
@@ -239,12 +258,24 @@ mod tests {
     #[test]
     fn predicates_follow_httpx_tree() {
         use ErrorKind::*;
-        for kind in [ConnectTimeout, ReadTimeout, WriteTimeout, PoolTimeout, TotalTimeout] {
-            assert!(kind.is_timeout() && kind.is_transport() && kind.is_request(), "{kind}");
+        for kind in [
+            ConnectTimeout,
+            ReadTimeout,
+            WriteTimeout,
+            PoolTimeout,
+            TotalTimeout,
+        ] {
+            assert!(
+                kind.is_timeout() && kind.is_transport() && kind.is_request(),
+                "{kind}"
+            );
             assert!(!kind.is_network());
         }
         for kind in [Connect, Read, Write, Close] {
-            assert!(kind.is_network() && kind.is_transport() && !kind.is_timeout(), "{kind}");
+            assert!(
+                kind.is_network() && kind.is_transport() && !kind.is_timeout(),
+                "{kind}"
+            );
         }
         assert!(ConnectTimeout.is_connect() && Connect.is_connect() && !Read.is_connect());
         for kind in [LocalProtocol, RemoteProtocol] {
@@ -253,10 +284,21 @@ mod tests {
         assert!(Proxy.is_transport() && UnsupportedProtocol.is_transport());
         assert!(Decoding.is_request() && !Decoding.is_transport());
         assert!(TooManyRedirects.is_request() && !TooManyRedirects.is_transport());
-        for kind in [Status, InvalidUrl, InvalidHeader, CookieConflict, BlockingInsideRuntime] {
+        for kind in [
+            Status,
+            InvalidUrl,
+            InvalidHeader,
+            CookieConflict,
+            BlockingInsideRuntime,
+        ] {
             assert!(!kind.is_request() && !kind.is_stream(), "{kind}");
         }
-        for kind in [StreamConsumed, StreamClosed, ResponseNotRead, RequestNotRead] {
+        for kind in [
+            StreamConsumed,
+            StreamClosed,
+            ResponseNotRead,
+            RequestNotRead,
+        ] {
             assert!(kind.is_stream() && !kind.is_request(), "{kind}");
         }
     }
