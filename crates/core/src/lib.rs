@@ -1,28 +1,48 @@
 //! The pure models of xhttp, shared by the async and the blocking client.
 //!
-//! No tokio, no hyper, no sockets and no blocking file reads live here: only values
-//! and the rules that govern them.
+//! No tokio, no hyper, no sockets and no blocking file reads live here: only values,
+//! the rules that govern them, and the contracts both clients share.
 //!
-//! * [`url`]: [`Url`], parsed once and normalised as httpx does, with its `http::Uri`
-//!   cached; [`query`]: [`QueryParams`].
+//! * [`url`]: [`Url`], parsed once and normalised, with its `http::Uri` cached;
+//!   [`query`]: [`QueryParams`].
 //! * [`headers`]: [`Headers`], a case-insensitive multi-map over `http::HeaderMap`.
-//! * [`timeout`], [`limits`], [`status`]: the client's configuration values and
-//!   status codes with their reason phrases.
+//! * [`timeout`], [`limits`], [`status`]: configuration values and status codes.
 //! * [`Error`] and [`ErrorKind`]: one opaque error following httpx's exception tree.
 //! * [`text`]: charsets, incremental text decoding and httpx's line splitter.
+//! * [`Body`], [`Request`], [`Response<F>`](Response): the in-flight types, moved to and
+//!   from `http::Request<Body>` / `http::Response<Body>` without copies.
+//! * [`client`]: the builders both clients share and the [`client::ClientFlavor`]
+//!   contract; [`flavor`]: the [`Blocking`] and [`Async`] markers.
 
+pub mod auth;
+pub mod body;
+pub mod client;
+pub mod context;
+pub mod env;
 pub mod error;
+pub mod flavor;
 pub mod headers;
 pub mod limits;
 pub mod query;
+pub mod request;
+pub mod response;
 pub mod status;
 pub mod text;
 pub mod timeout;
 pub mod url;
 
+pub use http;
+
+pub use auth::Auth;
+pub use body::Body;
+pub use context::{RequestContext, RequestHead, ResponseMeta};
+pub use env::Env;
 pub use error::{BoxError, Error, ErrorKind};
+pub use flavor::{Async, Blocking, BlockingDriver, Flavor};
 pub use headers::Headers;
 pub use limits::Limits;
 pub use query::QueryParams;
+pub use request::Request;
+pub use response::Response;
 pub use timeout::Timeout;
 pub use url::Url;

@@ -39,6 +39,7 @@ struct Inner {
     method: Option<http::Method>,
     /// The request URL with its userinfo removed.
     url: Option<Box<str>>,
+    status: Option<http::StatusCode>,
     source: Option<BoxError>,
 }
 
@@ -51,6 +52,7 @@ impl Error {
                 message: None,
                 method: None,
                 url: None,
+                status: None,
                 source: None,
             }),
         }
@@ -78,6 +80,17 @@ impl Error {
     /// is kept.
     pub fn with_url(self, url: &crate::url::Url) -> Error {
         self.with_redacted_url(url.redacted())
+    }
+
+    /// Adds the status of the response that caused a `Status` error.
+    pub fn with_status(mut self, status: http::StatusCode) -> Error {
+        self.inner.status = Some(status);
+        self
+    }
+
+    /// The status of the response, for errors from `raise_for_status`.
+    pub fn status(&self) -> Option<http::StatusCode> {
+        self.inner.status
     }
 
     /// Adds the URL of the request that failed, already stripped of userinfo.
@@ -195,6 +208,9 @@ impl fmt::Debug for Error {
         }
         if let Some(url) = &self.inner.url {
             debug.field("url", url);
+        }
+        if let Some(status) = &self.inner.status {
+            debug.field("status", status);
         }
         if let Some(source) = &self.inner.source {
             debug.field("source", source);

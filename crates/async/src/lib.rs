@@ -1,0 +1,12 @@
+//! The async client of xhttp: [`AsyncClient`], the transport contract and the
+//! [`MockTransport`](transport::MockTransport). Users normally depend on the `xhttp`
+//! crate, which re-exports all of this.
+
+pub mod body_channel;
+mod client;
+mod pending;
+pub mod transport;
+
+pub use client::AsyncClient;
+pub use pending::Pending;
+pub use transport::{BoxTransport, MockTransport, Transport};

@@ -1,0 +1,129 @@
+//! [`Client`]: the blocking client.
+
+use std::fmt;
+use std::sync::Arc;
+
+use xhttp_async::{AsyncClient, BoxTransport, body_channel};
+use xhttp_core::client::{ClientBuilder, ClientConfig, ClientFlavor, SendMode};
+use xhttp_core::{Blocking, BlockingDriver, Body, Error, ErrorKind, Request, Response};
+
+use crate::driver::CallerThreadDriver;
+use crate::park;
+use crate::runtime;
+
+/// The blocking client: the async client's engine behind a private runtime (see the
+/// [crate docs](crate)). Cheap to clone, `Send + Sync`; clones share one pool.
+///
+/// ```
+/// use xhttp_async::MockTransport;
+/// use xhttp_blocking::Client;
+/// use xhttp_core::Response;
+///
+/// let client = Client::builder()
+///     .transport(MockTransport::new(|_| Response::<xhttp_core::Blocking>::new(http::StatusCode::OK).with_content("hello")))
+///     .build()?;
+/// let response = client.get("http://example.com/").send()?;
+/// assert_eq!(response.content()?, "hello");
+/// # Ok::<(), xhttp_core::Error>(())
+/// ```
+#[derive(Clone)]
+pub struct Client {
+    inner: AsyncClient,
+}
+
+impl Client {
+    /// A client with httpx's defaults.
+    pub fn new() -> Client {
+        Client {
+            inner: AsyncClient::new(),
+        }
+    }
+
+    /// A builder with httpx's defaults.
+    pub fn builder() -> ClientBuilder<Client> {
+        ClientBuilder::new()
+    }
+
+    /// The async client sharing this client's configuration and pool.
+    pub fn as_async(&self) -> &AsyncClient {
+        &self.inner
+    }
+
+    /// Closes the client: later requests fail with `ClientClosed`, on every clone.
+    pub fn close(&self) {
+        self.inner.close_now();
+    }
+
+    /// Whether [`close`](Self::close) was called.
+    pub fn is_closed(&self) -> bool {
+        self.inner.is_closed()
+    }
+
+    fn run(
+        &self,
+        request: Result<Request, Error>,
+        mode: SendMode,
+    ) -> Result<Response<Blocking>, Error> {
+        if runtime::on_private_runtime() {
+            return Err(runtime::inside_runtime_error());
+        }
+        let handle = runtime::handle()?;
+        let mut request = request?;
+        let pump = request.body_mut().take_reader().map(|reader| {
+            let (sender, body) = body_channel::channel(reader.length());
+            request.set_body(Body::from_stream(body));
+            (sender, reader)
+        });
+        let task = handle.spawn(self.inner.execute(Ok(request), mode));
+        if let Some((sender, reader)) = pump {
+            // The caller's thread reads the body while the runtime sends it.
+            sender.pump(reader);
+        }
+        let response = match park::wait(tokio::task::unconstrained(task)) {
+            Ok(response) => response?,
+            Err(join_error) => {
+                return Err(Error::new(ErrorKind::Connect)
+                    .with_message("the request's task ended without an answer")
+                    .with_source(join_error));
+            }
+        };
+        let driver: Arc<dyn BlockingDriver> = Arc::new(CallerThreadDriver::new(handle.clone()));
+        Ok(response.into_flavor::<Blocking>(Some(driver)))
+    }
+}
+
+impl Default for Client {
+    fn default() -> Client {
+        Client::new()
+    }
+}
+
+impl ClientFlavor for Client {
+    type Flavor = Blocking;
+    type Transport = BoxTransport;
+    type Pending = Result<Response<Blocking>, Error>;
+
+    fn from_config(config: ClientConfig<BoxTransport>) -> Result<Client, Error> {
+        Ok(Client {
+            inner: AsyncClient::from_config(config)?,
+        })
+    }
+
+    fn config(&self) -> &ClientConfig<BoxTransport> {
+        self.inner.config()
+    }
+
+    fn dispatch(&self, request: Result<Request, Error>, mode: SendMode) -> Self::Pending {
+        self.run(request, mode)
+    }
+}
+
+xhttp_core::client_methods!(Client);
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("inner", &self.inner)
+            .finish()
+    }
+}

@@ -1,0 +1,40 @@
+//! How a blocking response waits for its body: polled on the caller's thread, inside the
+//! private runtime's context.
+//!
+//! The body's bytes arrive through hyper's channel from the connection task on the
+//! runtime, so the only cross-thread hop is that wake-up; decompression and decoding run
+//! on the caller's thread. Polling is `unconstrained` so tokio's cooperative budget
+//! cannot turn this loop into a livelock.
+
+use std::future::poll_fn;
+use std::task::{Context, Poll};
+
+use tokio::runtime::Handle;
+use xhttp_core::{BlockingDriver, Error};
+
+use crate::park;
+use crate::runtime;
+
+/// Waits on the caller's thread (see the [module docs](self)).
+#[derive(Debug, Clone)]
+pub(crate) struct CallerThreadDriver {
+    handle: Handle,
+}
+
+impl CallerThreadDriver {
+    pub(crate) fn new(handle: Handle) -> CallerThreadDriver {
+        CallerThreadDriver { handle }
+    }
+}
+
+impl BlockingDriver for CallerThreadDriver {
+    fn wait(&self, poll: &mut dyn FnMut(&mut Context<'_>) -> Poll<()>) -> Result<(), Error> {
+        if runtime::on_private_runtime() {
+            return Err(runtime::inside_runtime_error());
+        }
+        // Timers created while polling need the runtime's context.
+        let _context = self.handle.enter();
+        park::wait(tokio::task::unconstrained(poll_fn(poll)));
+        Ok(())
+    }
+}

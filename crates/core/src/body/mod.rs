@@ -1,0 +1,296 @@
+//! [`Body`]: what a request or response carries.
+
+mod reader;
+
+use std::fmt;
+use std::io::Read;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use bytes::Bytes;
+use http_body::{Frame, SizeHint};
+use sync_wrapper::SyncWrapper;
+
+use crate::{BoxError, Error, ErrorKind};
+
+pub use reader::{READ_CHUNK, ReaderBody};
+
+type DynBody = Pin<Box<dyn http_body::Body<Data = Bytes, Error = BoxError> + Send>>;
+
+/// The body of a request or a response.
+///
+/// * empty, or bytes in memory: **replayable** ([`try_clone`](Body::try_clone) gives a
+///   copy, so redirects, auth flows and retries can send it again);
+/// * a stream (any [`http_body::Body`]): **one-shot**; sending it twice is a
+///   `StreamConsumed` error, never a silently empty body;
+/// * a [`std::io::Read`] (one-shot too), which the client reads off the runtime: on the
+///   caller's thread for the blocking client, with `spawn_blocking` for the async one.
+///
+/// ```
+/// use xhttp_core::Body;
+///
+/// let body = Body::from("hello");
+/// assert_eq!(body.content_length(), Some(5));
+/// assert!(body.try_clone().is_some());
+/// ```
+pub struct Body {
+    kind: Kind,
+}
+
+enum Kind {
+    Empty,
+    Full(Option<Bytes>, Bytes),
+    Stream(SyncWrapper<DynBody>),
+    Reader(Option<ReaderBody>),
+}
+
+impl Body {
+    /// A body with no bytes.
+    pub const fn empty() -> Body {
+        Body { kind: Kind::Empty }
+    }
+
+    /// A replayable body holding `bytes`.
+    pub fn from_bytes(bytes: impl Into<Bytes>) -> Body {
+        let bytes = bytes.into();
+        if bytes.is_empty() {
+            return Body::empty();
+        }
+        Body {
+            kind: Kind::Full(Some(bytes.clone()), bytes),
+        }
+    }
+
+    /// A one-shot body streamed from any [`http_body::Body`] (a hyper `Incoming`, a
+    /// channel, another crate's body...).
+    ///
+    /// An error of type [`Error`] passes through unchanged; any other is reported as a
+    /// [`ErrorKind::Read`] error with it as the source.
+    pub fn from_stream<B>(body: B) -> Body
+    where
+        B: http_body::Body<Data = Bytes> + Send + 'static,
+        B::Error: Into<BoxError>,
+    {
+        use http_body_util::BodyExt;
+        Body {
+            kind: Kind::Stream(SyncWrapper::new(Box::pin(body.map_err(Into::into)))),
+        }
+    }
+
+    /// A one-shot body read from `reader`, `length` bytes long when known (then sent
+    /// with `Content-Length`, otherwise chunked).
+    ///
+    /// The reader is never read on a runtime worker thread: the blocking client reads
+    /// it on the caller's thread, the async client on tokio's blocking pool.
+    pub fn from_reader(reader: impl Read + Send + 'static, length: Option<u64>) -> Body {
+        Body {
+            kind: Kind::Reader(Some(ReaderBody::new(Box::new(reader), length))),
+        }
+    }
+
+    /// A copy of the body for sending again, if it is replayable (empty or in memory);
+    /// `None` for streams and readers.
+    pub fn try_clone(&self) -> Option<Body> {
+        match &self.kind {
+            Kind::Empty => Some(Body::empty()),
+            Kind::Full(_, all) => Some(Body::from_bytes(all.clone())),
+            Kind::Stream(_) | Kind::Reader(_) => None,
+        }
+    }
+
+    /// Whether [`try_clone`](Body::try_clone) would give a copy.
+    pub fn is_replayable(&self) -> bool {
+        matches!(self.kind, Kind::Empty | Kind::Full(..))
+    }
+
+    /// The whole body when it is in memory (`Some(b"")` when empty).
+    pub fn as_bytes(&self) -> Option<&[u8]> {
+        match &self.kind {
+            Kind::Empty => Some(&[]),
+            Kind::Full(_, all) => Some(all),
+            Kind::Stream(_) | Kind::Reader(_) => None,
+        }
+    }
+
+    /// The exact length in bytes, when known.
+    pub fn content_length(&self) -> Option<u64> {
+        match &self.kind {
+            Kind::Empty => Some(0),
+            Kind::Full(_, all) => Some(all.len() as u64),
+            Kind::Stream(_) => None,
+            Kind::Reader(reader) => reader.as_ref().and_then(ReaderBody::length),
+        }
+    }
+
+    /// Takes the reader out of a body made by [`from_reader`](Body::from_reader), for
+    /// the client to drive on the right thread; `None` for every other body.
+    ///
+    /// For client crates: a reader body that is polled as an `http_body::Body` without
+    /// being taken out first fails with an error rather than block the runtime.
+    pub fn take_reader(&mut self) -> Option<ReaderBody> {
+        match &mut self.kind {
+            Kind::Reader(reader) => reader.take(),
+            _ => None,
+        }
+    }
+
+    /// Whether this is a reader body whose reader was not taken out yet.
+    pub fn is_reader(&self) -> bool {
+        matches!(&self.kind, Kind::Reader(Some(_)))
+    }
+}
+
+impl Default for Body {
+    fn default() -> Body {
+        Body::empty()
+    }
+}
+
+impl fmt::Debug for Body {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.kind {
+            Kind::Empty => f.write_str("Body(empty)"),
+            Kind::Full(_, all) => write!(f, "Body({} bytes)", all.len()),
+            Kind::Stream(_) => f.write_str("Body(stream)"),
+            Kind::Reader(_) => f.write_str("Body(reader)"),
+        }
+    }
+}
+
+impl http_body::Body for Body {
+    type Data = Bytes;
+    type Error = Error;
+
+    fn poll_frame(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, Error>>> {
+        match &mut self.get_mut().kind {
+            Kind::Empty => Poll::Ready(None),
+            Kind::Full(rest, _) => Poll::Ready(rest.take().map(|bytes| Ok(Frame::data(bytes)))),
+            Kind::Stream(stream) => stream
+                .get_mut()
+                .as_mut()
+                .poll_frame(cx)
+                .map(|frame| frame.map(|frame| frame.map_err(error_from_box))),
+            Kind::Reader(_) => Poll::Ready(Some(Err(Error::new(ErrorKind::LocalProtocol)
+                .with_message("a reader body must be driven by a client, not polled directly")))),
+        }
+    }
+
+    fn is_end_stream(&self) -> bool {
+        match &self.kind {
+            Kind::Empty => true,
+            Kind::Full(rest, _) => rest.is_none(),
+            Kind::Stream(_) | Kind::Reader(_) => false,
+        }
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        match &self.kind {
+            Kind::Empty => SizeHint::with_exact(0),
+            Kind::Full(rest, _) => {
+                SizeHint::with_exact(rest.as_ref().map_or(0, |bytes| bytes.len() as u64))
+            }
+            // `SyncWrapper` gives no shared access: a stream's hint is unknown here.
+            Kind::Stream(_) => SizeHint::default(),
+            Kind::Reader(reader) => match reader.as_ref().and_then(ReaderBody::length) {
+                Some(length) => SizeHint::with_exact(length),
+                None => SizeHint::default(),
+            },
+        }
+    }
+}
+
+/// An error from a streamed body as an xhttp [`Error`]: ours pass through unchanged.
+pub(crate) fn error_from_box(error: BoxError) -> Error {
+    match error.downcast::<Error>() {
+        Ok(error) => *error,
+        Err(other) => Error::new(ErrorKind::Read).with_source(other),
+    }
+}
+
+macro_rules! body_from {
+    ($($from:ty),*) => {$(
+        impl From<$from> for Body {
+            fn from(value: $from) -> Body {
+                Body::from_bytes(value)
+            }
+        }
+    )*};
+}
+
+body_from!(Bytes, Vec<u8>, String, &'static str, &'static [u8]);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use http_body::Body as _;
+    use http_body_util::BodyExt;
+
+    fn collect(body: Body) -> Result<Bytes, Error> {
+        // Bodies in memory are ready at once: a no-op waker is enough.
+        let mut future = std::pin::pin!(body.collect());
+        let mut cx = Context::from_waker(std::task::Waker::noop());
+        match future.as_mut().poll(&mut cx) {
+            Poll::Ready(result) => result.map(|collected| collected.to_bytes()),
+            Poll::Pending => panic!("an in-memory body must be ready"),
+        }
+    }
+
+    use std::future::Future;
+
+    #[test]
+    fn bytes_are_replayable_and_sent_whole() {
+        let body = Body::from("hello");
+        let copy = body.try_clone().expect("replayable");
+        assert_eq!(collect(body).unwrap(), "hello");
+        assert_eq!(collect(copy).unwrap(), "hello");
+    }
+
+    #[test]
+    fn a_polled_body_still_replays_in_full() {
+        let mut body = Body::from("abc");
+        let mut cx = Context::from_waker(std::task::Waker::noop());
+        let _ = Pin::new(&mut body).poll_frame(&mut cx);
+        assert!(body.is_end_stream());
+        assert_eq!(collect(body.try_clone().unwrap()).unwrap(), "abc");
+    }
+
+    #[test]
+    fn empty_bytes_are_the_empty_body() {
+        let body = Body::from(Vec::new());
+        assert!(body.is_end_stream());
+        assert_eq!(body.content_length(), Some(0));
+    }
+
+    #[test]
+    fn streams_are_one_shot() {
+        let body = Body::from_stream(http_body_util::Full::new(Bytes::from("s")));
+        assert!(body.try_clone().is_none());
+        assert!(!body.is_replayable());
+        assert_eq!(collect(body).unwrap(), "s");
+    }
+
+    #[test]
+    fn stream_errors_become_read_errors_and_ours_pass_through() {
+        let io = std::io::Error::other("boom");
+        assert_eq!(error_from_box(Box::new(io)).kind(), ErrorKind::Read);
+        let ours = Error::new(ErrorKind::Decoding);
+        assert_eq!(error_from_box(Box::new(ours)).kind(), ErrorKind::Decoding);
+    }
+
+    #[test]
+    fn a_reader_body_is_not_polled_directly() {
+        let mut body = Body::from_reader(std::io::empty(), Some(0));
+        assert_eq!(body.content_length(), Some(0));
+        assert!(body.is_reader());
+        let mut cx = Context::from_waker(std::task::Waker::noop());
+        match Pin::new(&mut body).poll_frame(&mut cx) {
+            Poll::Ready(Some(Err(error))) => assert_eq!(error.kind(), ErrorKind::LocalProtocol),
+            _ => panic!("expected an error"),
+        }
+        assert!(body.take_reader().is_some());
+        assert!(!body.is_reader());
+    }
+}

@@ -1,0 +1,209 @@
+//! [`ClientBuilder`]: one client's settings, for either flavour.
+
+use std::fmt;
+use std::marker::PhantomData;
+
+use http::{HeaderName, HeaderValue};
+
+use super::config::ClientConfig;
+use super::request_builder::header_pair;
+use super::{ClientFlavor, IntoUrl};
+use crate::Error;
+use crate::auth::Auth;
+use crate::env::Env;
+use crate::limits::Limits;
+use crate::timeout::Timeout;
+
+/// The settings of a new client `C` (`xhttp::Client` or `xhttp::AsyncClient`), with
+/// httpx's defaults: 5 s timeouts, limits 100/20/5 s, no redirects followed (at most
+/// 20 when on), the environment trusted.
+///
+/// An invalid argument is kept and reported by [`build`](ClientBuilder::build).
+pub struct ClientBuilder<C: ClientFlavor> {
+    config: Result<ClientConfig<C::Transport>, Error>,
+    client: PhantomData<fn() -> C>,
+}
+
+impl<C: ClientFlavor> Default for ClientBuilder<C> {
+    fn default() -> Self {
+        ClientBuilder {
+            config: Ok(ClientConfig::default()),
+            client: PhantomData,
+        }
+    }
+}
+
+impl<C: ClientFlavor> ClientBuilder<C> {
+    /// A builder with httpx's defaults.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    fn with(
+        mut self,
+        change: impl FnOnce(&mut ClientConfig<C::Transport>) -> Result<(), Error>,
+    ) -> Self {
+        if let Ok(config) = &mut self.config {
+            if let Err(error) = change(config) {
+                self.config = Err(error);
+            }
+        }
+        self
+    }
+
+    /// Joined in front of every relative request URL (its path gets a trailing `/`).
+    pub fn base_url(self, url: impl IntoUrl) -> Self {
+        let url = url.into_url();
+        self.with(|config| {
+            config.base_url = Some(url?);
+            Ok(())
+        })
+    }
+
+    /// A header sent with every request (added to the defaults; several values of one
+    /// name are kept).
+    pub fn header<K, V>(self, name: K, value: V) -> Self
+    where
+        K: TryInto<HeaderName>,
+        V: TryInto<HeaderValue>,
+    {
+        let header = header_pair(name, value);
+        self.with(|config| {
+            let (name, value) = header?;
+            config.headers.as_map_mut().append(name, value);
+            Ok(())
+        })
+    }
+
+    /// The `User-Agent` header.
+    pub fn user_agent<V: TryInto<HeaderValue>>(self, value: V) -> Self {
+        let header = header_pair(http::header::USER_AGENT, value);
+        self.with(|config| {
+            let (name, value) = header?;
+            config.headers.as_map_mut().insert(name, value);
+            Ok(())
+        })
+    }
+
+    /// A query parameter added to every request.
+    pub fn param(self, key: impl Into<String>, value: impl Into<String>) -> Self {
+        let (key, value) = (key.into(), value.into());
+        self.with(|config| {
+            config.params.append(key, value);
+            Ok(())
+        })
+    }
+
+    /// A cookie sent with every request.
+    pub fn cookie(self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        let (name, value) = (name.into(), value.into());
+        self.with(|config| {
+            config.cookies.push((name, value));
+            Ok(())
+        })
+    }
+
+    /// Credentials for every request.
+    pub fn auth(self, auth: Auth) -> Self {
+        self.with(|config| {
+            config.auth = Some(auth);
+            Ok(())
+        })
+    }
+
+    /// HTTP Basic credentials for every request.
+    pub fn basic_auth(self, username: impl Into<String>, password: impl Into<String>) -> Self {
+        self.auth(Auth::basic(username, password))
+    }
+
+    /// A bearer token for every request.
+    pub fn bearer_auth(self, token: impl Into<String>) -> Self {
+        self.auth(Auth::bearer(token))
+    }
+
+    /// The timeouts (`Duration` for all four phases, or a [`Timeout`]).
+    pub fn timeout(self, timeout: impl Into<Timeout>) -> Self {
+        let timeout = timeout.into();
+        self.with(|config| {
+            config.timeout = timeout;
+            Ok(())
+        })
+    }
+
+    /// Whether redirects are followed (default: no).
+    pub fn follow_redirects(self, follow: bool) -> Self {
+        self.with(|config| {
+            config.follow_redirects = follow;
+            Ok(())
+        })
+    }
+
+    /// How many redirects may be followed (default 20).
+    pub fn max_redirects(self, max: usize) -> Self {
+        self.with(|config| {
+            config.max_redirects = max;
+            Ok(())
+        })
+    }
+
+    /// Connection pool limits.
+    pub fn limits(self, limits: Limits) -> Self {
+        self.with(|config| {
+            config.limits = limits;
+            Ok(())
+        })
+    }
+
+    /// The transport for every request instead of the default HTTP transport (this also
+    /// turns off proxies from the environment, as httpx).
+    pub fn transport(self, transport: impl Into<C::Transport>) -> Self {
+        let transport = transport.into();
+        self.with(|config| {
+            config.transport = Some(transport);
+            Ok(())
+        })
+    }
+
+    /// A transport for URLs matching `pattern` (`"all://"`, `"https://example.com"`,
+    /// `"all://*.example.com"`...); `None` routes them to the default transport.
+    pub fn mount<T: Into<C::Transport>>(
+        self,
+        pattern: impl Into<String>,
+        transport: Option<T>,
+    ) -> Self {
+        let (pattern, transport) = (pattern.into(), transport.map(Into::into));
+        self.with(|config| {
+            config.mounts.push((pattern, transport));
+            Ok(())
+        })
+    }
+
+    /// Whether proxies and certificates are read from the environment (default: yes).
+    pub fn trust_env(self, trust: bool) -> Self {
+        self.with(|config| {
+            config.trust_env = trust;
+            Ok(())
+        })
+    }
+
+    /// Where the environment is read from (default: the process environment).
+    pub fn env(self, env: Env) -> Self {
+        self.with(|config| {
+            config.env = env;
+            Ok(())
+        })
+    }
+
+    /// The client.
+    pub fn build(self) -> Result<C, Error> {
+        C::from_config(self.config?)
+    }
+}
+
+impl<C: ClientFlavor> fmt::Debug for ClientBuilder<C> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("config", &self.config)
+            .finish()
+    }
+}

@@ -1,0 +1,100 @@
+//! The settings a [`ClientBuilder`](super::ClientBuilder) gathers.
+
+use std::fmt;
+
+use crate::auth::Auth;
+use crate::env::Env;
+use crate::headers::Headers;
+use crate::limits::Limits;
+use crate::query::QueryParams;
+use crate::timeout::Timeout;
+use crate::url::Url;
+
+/// httpx's default: 20 redirects are followed, the 21st fails.
+pub const DEFAULT_MAX_REDIRECTS: usize = 20;
+
+/// The headers every client starts with: `Accept: */*` and
+/// `User-Agent: xhttp/VERSION`. (`Accept-Encoding` is added by the decompression layer
+/// for exactly the codecs it has.)
+pub fn default_headers() -> Headers {
+    let mut headers = http::HeaderMap::with_capacity(4);
+    headers.insert(http::header::ACCEPT, http::HeaderValue::from_static("*/*"));
+    headers.insert(
+        http::header::USER_AGENT,
+        http::HeaderValue::from_static(concat!("xhttp/", env!("CARGO_PKG_VERSION"))),
+    );
+    Headers::from(headers)
+}
+
+/// Everything a client is configured with. Client crates read it; users set it through
+/// [`ClientBuilder`](super::ClientBuilder).
+#[derive(Clone)]
+#[non_exhaustive]
+pub struct ClientConfig<T> {
+    /// Joined in front of relative request URLs.
+    pub base_url: Option<Url>,
+    /// Sent with every request; a request's header of the same name replaces them all.
+    pub headers: Headers,
+    /// Merged into every request's query.
+    pub params: QueryParams,
+    /// Cookies sent with every request (`name`, `value`), unless it has a `Cookie` header.
+    pub cookies: Vec<(String, String)>,
+    /// Credentials for every request, unless a request says otherwise.
+    pub auth: Option<Auth>,
+    /// Timeouts of every request, unless a request gives its own.
+    pub timeout: Timeout,
+    /// Whether redirects are followed (default: no, as httpx).
+    pub follow_redirects: bool,
+    /// How many redirects may be followed before `TooManyRedirects`.
+    pub max_redirects: usize,
+    /// Connection pool limits.
+    pub limits: Limits,
+    /// The transport for every request; `None` means the default HTTP transport.
+    pub transport: Option<T>,
+    /// Transports by URL pattern (`"all://"`, `"https://example.com"`...); a `None`
+    /// transport means the default one.
+    pub mounts: Vec<(String, Option<T>)>,
+    /// Whether the environment (proxies, certificates) is consulted.
+    pub trust_env: bool,
+    /// Where the environment is read from.
+    pub env: Env,
+}
+
+impl<T> Default for ClientConfig<T> {
+    fn default() -> Self {
+        ClientConfig {
+            base_url: None,
+            headers: default_headers(),
+            params: QueryParams::default(),
+            cookies: Vec::new(),
+            auth: None,
+            timeout: Timeout::default(),
+            follow_redirects: false,
+            max_redirects: DEFAULT_MAX_REDIRECTS,
+            limits: Limits::default(),
+            transport: None,
+            mounts: Vec::new(),
+            trust_env: true,
+            env: Env::process(),
+        }
+    }
+}
+
+impl<T: fmt::Debug> fmt::Debug for ClientConfig<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientConfig")
+            .field("base_url", &self.base_url)
+            .field("headers", &self.headers)
+            .field("params", &self.params)
+            .field("cookies", &self.cookies.len())
+            .field("auth", &self.auth)
+            .field("timeout", &self.timeout)
+            .field("follow_redirects", &self.follow_redirects)
+            .field("max_redirects", &self.max_redirects)
+            .field("limits", &self.limits)
+            .field("transport", &self.transport)
+            .field("mounts", &self.mounts)
+            .field("trust_env", &self.trust_env)
+            .finish()
+    }
+}

@@ -1,0 +1,191 @@
+//! httpx's merge of client defaults into a request, with xhttp's deliberate differences.
+
+use http::header::{self, HeaderValue};
+
+use super::config::ClientConfig;
+use crate::auth::Auth;
+use crate::body::Body;
+use crate::context::RequestContext;
+use crate::headers::Headers;
+use crate::query::QueryParams;
+use crate::timeout::Timeout;
+use crate::url::Url;
+use crate::{Error, ErrorKind, Request};
+
+/// Which credentials a request uses.
+#[derive(Debug, Clone, Default)]
+pub enum AuthChoice {
+    /// The client's, or the URL's userinfo when the client has none.
+    #[default]
+    ClientDefault,
+    /// None from the client (the URL's userinfo is still used, as httpx).
+    Disabled,
+    /// These, instead of the client's.
+    Use(Auth),
+}
+
+/// What a [`RequestBuilder`](super::RequestBuilder) gathers before the merge.
+#[derive(Debug, Default)]
+#[non_exhaustive]
+pub struct RequestParts {
+    /// The method.
+    pub method: http::Method,
+    /// The URL as given (possibly relative).
+    pub url: Option<Url>,
+    /// Request headers: each name replaces all of the client's values for it.
+    pub headers: Headers,
+    /// Request params, merged over the client's and into the URL's query.
+    pub params: QueryParams,
+    /// Request cookies, over the client's, for this request only.
+    pub cookies: Vec<(String, String)>,
+    /// The body.
+    pub body: Body,
+    /// Credentials.
+    pub auth: AuthChoice,
+    /// Timeouts replacing the client's wholesale (as httpx).
+    pub timeout: Option<Timeout>,
+    /// Whether to follow redirects, instead of the client's setting.
+    pub follow_redirects: Option<bool>,
+    /// Extensions given by the user.
+    pub extensions: http::Extensions,
+}
+
+/// Builds the request to send from the client's settings and the request's own parts.
+///
+/// The rules are httpx's (reference §2), except where xhttp differs on purpose:
+/// * params are merged **into** the URL's own query (httpx replaces the query);
+/// * a relative URL with no `base_url` is an error naming the missing scheme;
+/// * URL userinfo becomes Basic credentials and is removed from the URL that is sent.
+pub fn merge_request<T>(config: &ClientConfig<T>, parts: RequestParts) -> Result<Request, Error> {
+    let RequestParts {
+        method,
+        url,
+        headers: request_headers,
+        params,
+        cookies,
+        body,
+        auth,
+        timeout,
+        follow_redirects,
+        extensions,
+    } = parts;
+
+    let url = url.ok_or_else(|| Error::new(ErrorKind::InvalidUrl).with_message("no URL given"))?;
+    let mut url = resolve_url(config.base_url.as_ref(), url)?;
+    if !config.params.is_empty() || !params.is_empty() {
+        let mut merged = config.params.clone();
+        merged.merge(&params);
+        url = url.merge_params(&merged)?;
+    }
+
+    let auth = match auth {
+        AuthChoice::ClientDefault => config.auth.clone(),
+        AuthChoice::Disabled => None,
+        AuthChoice::Use(auth) => Some(auth),
+    };
+    let auth = match auth {
+        Some(auth) => Some(auth),
+        None if url.has_userinfo() => Some(Auth::basic(
+            url.username(),
+            url.password().unwrap_or_default(),
+        )),
+        None => None,
+    };
+    if url.has_userinfo() {
+        url = url.without_userinfo();
+    }
+
+    let mut headers = config.headers.clone();
+    headers.update(&request_headers)?;
+    let map = headers.as_map_mut();
+    if !map.contains_key(header::HOST) {
+        if let Ok(host) = HeaderValue::try_from(url.netloc()) {
+            map.insert(header::HOST, host);
+        }
+    }
+    if !map.contains_key(header::COOKIE) {
+        if let Some(cookie) = cookie_header(&config.cookies, &cookies)? {
+            map.insert(header::COOKIE, cookie);
+        }
+    }
+    add_content_length(map, &method, &body);
+    if let Some(auth) = auth {
+        map.insert(header::AUTHORIZATION, auth.header_value()?);
+    }
+
+    let mut request = Request::new(method, url);
+    *request.headers_mut() = headers;
+    request.set_body(body);
+    *request.extensions_mut() = extensions;
+    let context: &mut RequestContext = request.context_mut();
+    context.timeout = Some(timeout.unwrap_or(config.timeout));
+    context.follow_redirects = Some(follow_redirects.unwrap_or(config.follow_redirects));
+    Ok(request)
+}
+
+/// An absolute URL as it is; a relative one joined onto `base_url`.
+fn resolve_url(base_url: Option<&Url>, url: Url) -> Result<Url, Error> {
+    if url.is_absolute() {
+        return Ok(url);
+    }
+    match base_url {
+        Some(base) => base.merge_base(&url),
+        None => Err(Error::new(ErrorKind::UnsupportedProtocol)
+            .with_message("request URL is missing an 'http://' or 'https://' protocol")
+            .with_url(&url)),
+    }
+}
+
+/// `a=1; b=2`: the client's cookies, then the request's, a request cookie replacing a
+/// client cookie of the same name.
+fn cookie_header(
+    client: &[(String, String)],
+    request: &[(String, String)],
+) -> Result<Option<HeaderValue>, Error> {
+    if client.is_empty() && request.is_empty() {
+        return Ok(None);
+    }
+    let mut pairs: Vec<(&str, &str)> = Vec::with_capacity(client.len() + request.len());
+    for (name, value) in client.iter().chain(request) {
+        match pairs
+            .iter_mut()
+            .find(|(existing, _)| *existing == name.as_str())
+        {
+            Some(pair) => pair.1 = value,
+            None => pairs.push((name, value)),
+        }
+    }
+    let text = pairs
+        .iter()
+        .map(|(name, value)| format!("{name}={value}"))
+        .collect::<Vec<_>>()
+        .join("; ");
+    let mut value = HeaderValue::try_from(text).map_err(|_| {
+        Error::new(ErrorKind::InvalidHeader)
+            .with_message("a cookie holds characters not allowed in a Cookie header")
+    })?;
+    value.set_sensitive(true);
+    Ok(Some(value))
+}
+
+/// `Content-Length` for a body of known length (and `0` for an empty POST, PUT or
+/// PATCH, as httpx), unless the caller set a length or a transfer coding.
+fn add_content_length(map: &mut http::HeaderMap, method: &http::Method, body: &Body) {
+    if map.contains_key(header::CONTENT_LENGTH) || map.contains_key(header::TRANSFER_ENCODING) {
+        return;
+    }
+    match body.content_length() {
+        Some(0) => {
+            if matches!(
+                *method,
+                http::Method::POST | http::Method::PUT | http::Method::PATCH
+            ) {
+                map.insert(header::CONTENT_LENGTH, HeaderValue::from_static("0"));
+            }
+        }
+        Some(length) => {
+            map.insert(header::CONTENT_LENGTH, HeaderValue::from(length));
+        }
+        None => {}
+    }
+}

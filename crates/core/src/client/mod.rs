@@ -1,0 +1,154 @@
+//! The client contract shared by both flavours: one [`ClientBuilder`] and one
+//! [`RequestBuilder`], generic over the client type, and the [`ClientFlavor`] trait each
+//! client crate implements for its own client.
+//!
+//! The generic parameter is the client itself (`xhttp::Client` or `xhttp::AsyncClient`)
+//! rather than the flavour marker: Rust's coherence rules let the client crates
+//! implement a core trait only for their own types, and `send()` must return a
+//! different thing per client (a response, or a future of one).
+
+mod builder;
+mod config;
+mod into_url;
+mod merge;
+mod request_builder;
+
+pub use builder::ClientBuilder;
+pub use config::{ClientConfig, DEFAULT_MAX_REDIRECTS, default_headers};
+pub use into_url::IntoUrl;
+pub use merge::{AuthChoice, RequestParts, merge_request};
+pub use request_builder::RequestBuilder;
+
+use crate::flavor::Flavor;
+use crate::{Error, Request};
+
+/// Whether `send` reads the response body before returning.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SendMode {
+    /// Read the whole body: `content()`, `text()`, `json()` work at once (`send()`).
+    Read,
+    /// Leave the body unread, for streaming (`stream()`).
+    Stream,
+}
+
+/// What a client crate implements for its client type, so that the shared builders can
+/// build it and send through it. Users do not call these methods directly.
+pub trait ClientFlavor: Clone + Send + Sync + Sized + 'static {
+    /// The flavour of the responses (`Blocking` or `Async`).
+    type Flavor: Flavor;
+    /// The transport type a builder accepts.
+    type Transport: Clone + std::fmt::Debug + Send + Sync + 'static;
+    /// What sending returns: a response, or a future of one.
+    type Pending;
+
+    /// Builds the client from the settings a builder gathered.
+    fn from_config(config: ClientConfig<Self::Transport>) -> Result<Self, Error>;
+
+    /// The client's settings, for merging into each request.
+    fn config(&self) -> &ClientConfig<Self::Transport>;
+
+    /// Sends a request built by a [`RequestBuilder`] (or the error that stopped it).
+    fn dispatch(&self, request: Result<Request, Error>, mode: SendMode) -> Self::Pending;
+}
+
+/// Writes the request methods (`get`, `post`, ..., `request`, `build_request`, `send`,
+/// `stream`) of a client type that implements [`ClientFlavor`]. For client crates.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! client_methods {
+    ($client:ty) => {
+        impl $client {
+            /// Starts a request with `method` to `url` (joined onto `base_url` when
+            /// relative).
+            pub fn request(
+                &self,
+                method: $crate::http::Method,
+                url: impl $crate::client::IntoUrl,
+            ) -> $crate::client::RequestBuilder<$client> {
+                $crate::client::RequestBuilder::new(self.clone(), method, url)
+            }
+
+            /// Starts a `GET` request.
+            pub fn get(
+                &self,
+                url: impl $crate::client::IntoUrl,
+            ) -> $crate::client::RequestBuilder<$client> {
+                self.request($crate::http::Method::GET, url)
+            }
+
+            /// Starts a `POST` request.
+            pub fn post(
+                &self,
+                url: impl $crate::client::IntoUrl,
+            ) -> $crate::client::RequestBuilder<$client> {
+                self.request($crate::http::Method::POST, url)
+            }
+
+            /// Starts a `PUT` request.
+            pub fn put(
+                &self,
+                url: impl $crate::client::IntoUrl,
+            ) -> $crate::client::RequestBuilder<$client> {
+                self.request($crate::http::Method::PUT, url)
+            }
+
+            /// Starts a `PATCH` request.
+            pub fn patch(
+                &self,
+                url: impl $crate::client::IntoUrl,
+            ) -> $crate::client::RequestBuilder<$client> {
+                self.request($crate::http::Method::PATCH, url)
+            }
+
+            /// Starts a `DELETE` request.
+            pub fn delete(
+                &self,
+                url: impl $crate::client::IntoUrl,
+            ) -> $crate::client::RequestBuilder<$client> {
+                self.request($crate::http::Method::DELETE, url)
+            }
+
+            /// Starts a `HEAD` request.
+            pub fn head(
+                &self,
+                url: impl $crate::client::IntoUrl,
+            ) -> $crate::client::RequestBuilder<$client> {
+                self.request($crate::http::Method::HEAD, url)
+            }
+
+            /// Starts an `OPTIONS` request.
+            pub fn options(
+                &self,
+                url: impl $crate::client::IntoUrl,
+            ) -> $crate::client::RequestBuilder<$client> {
+                self.request($crate::http::Method::OPTIONS, url)
+            }
+
+            /// Sends a request as it is: the client's defaults (base_url, headers,
+            /// params, cookies, auth) are not applied again; its timeout is, when the
+            /// request has none. The body is read before returning.
+            pub fn send(
+                &self,
+                request: $crate::Request,
+            ) -> <$client as $crate::client::ClientFlavor>::Pending {
+                $crate::client::ClientFlavor::dispatch(
+                    self,
+                    Ok(request),
+                    $crate::client::SendMode::Read,
+                )
+            }
+
+            /// Like [`send`](Self::send), but the body is left unread for streaming.
+            pub fn send_stream(
+                &self,
+                request: $crate::Request,
+            ) -> <$client as $crate::client::ClientFlavor>::Pending {
+                $crate::client::ClientFlavor::dispatch(
+                    self,
+                    Ok(request),
+                    $crate::client::SendMode::Stream,
+                )
+            }
+        }
+    };
+}

@@ -1,0 +1,66 @@
+//! The one extension each in-flight request and response carries.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use crate::timeout::Timeout;
+use crate::url::Url;
+
+/// Per-request data, carried through the whole stack as **one** `http::Extensions`
+/// entry of the in-flight `http::Request<Body>`: the parsed [`Url`] (whose cached
+/// `http::Uri` is the request's URI), the timeouts and the per-request policies.
+#[derive(Debug, Clone)]
+pub struct RequestContext {
+    /// The request URL, parsed once.
+    pub url: Url,
+    /// The timeouts of this request; `None` means the client's.
+    pub timeout: Option<Timeout>,
+    /// Whether to follow redirects; `None` means the client's setting.
+    pub follow_redirects: Option<bool>,
+}
+
+impl RequestContext {
+    /// A context for `url` with every policy left to the client.
+    pub fn new(url: Url) -> RequestContext {
+        RequestContext {
+            url,
+            timeout: None,
+            follow_redirects: None,
+        }
+    }
+}
+
+/// A shared snapshot of a request's head (method, URL, headers), kept once per logical
+/// request for `response.request()`, errors, redirects and retries.
+#[derive(Clone)]
+pub struct RequestHead {
+    /// The method.
+    pub method: http::Method,
+    /// The URL.
+    pub url: Url,
+    /// The headers as sent.
+    pub headers: crate::headers::Headers,
+}
+
+impl fmt::Debug for RequestHead {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RequestHead")
+            .field("method", &self.method)
+            .field("url", &self.url)
+            .field("headers", &self.headers)
+            .finish()
+    }
+}
+
+/// Response metadata, carried as **one** boxed `http::Extensions` entry of an
+/// in-flight `http::Response<Body>`.
+#[derive(Debug, Default, Clone)]
+pub struct ResponseMeta {
+    /// The request this response answers.
+    pub request: Option<Arc<RequestHead>>,
+    /// When the request was sent.
+    pub started: Option<Instant>,
+    /// How long from sending until the response body was finished or closed.
+    pub elapsed: Option<Duration>,
+}

@@ -1,0 +1,311 @@
+//! [`Response<F>`]: one definition for both flavours.
+//!
+//! The accessors shared by both flavours live here; the body API is per flavour
+//! ([`async_api`] for [`Async`](crate::Async), [`blocking_api`] for
+//! [`Blocking`](crate::Blocking)), so using the wrong one does not compile.
+
+pub mod async_api;
+pub mod blocking_api;
+mod chunk_stream;
+mod chunks;
+mod links;
+mod state;
+mod status_error;
+
+use std::fmt;
+use std::time::Duration;
+
+use bytes::Bytes;
+use http::{StatusCode, Version};
+
+use crate::body::Body;
+use crate::context::{RequestHead, ResponseMeta};
+use crate::flavor::{Blocking, Flavor};
+use crate::headers::Headers;
+use crate::url::Url;
+use crate::{Error, ErrorKind};
+
+pub use links::Link;
+use state::BodyState;
+
+/// An HTTP response, generic over the client's flavour: `Response<Blocking>` (the
+/// default, `xhttp::Response`) or `Response<Async>` (`xhttp::AsyncResponse`).
+///
+/// Its body is read in one of three ways: `send()` reads it before returning (then
+/// [`content`](Response::content), `text` and `json` work at once), or `stream()`
+/// leaves it unread for the flavour's `read()` or iterators. Reading follows httpx's
+/// rules: an iterated body cannot be iterated again (`StreamConsumed`), a closed body
+/// cannot be read (`StreamClosed`), and `content()` before reading is `ResponseNotRead`.
+///
+/// ```
+/// use xhttp_core::{Async, Response};
+///
+/// let response = Response::<Async>::new(http::StatusCode::OK).with_content("hi");
+/// assert!(response.is_success());
+/// assert_eq!(response.content()?, "hi");
+/// # Ok::<(), xhttp_core::Error>(())
+/// ```
+pub struct Response<F: Flavor = Blocking> {
+    status: StatusCode,
+    version: Version,
+    headers: Headers,
+    extensions: http::Extensions,
+    meta: ResponseMeta,
+    state: BodyState,
+    /// Where `io::Read` stands (blocking flavour only).
+    reader: blocking_api::ReaderCursor,
+    driver: F::Driver,
+}
+
+impl<F: Flavor> Response<F> {
+    /// A response with `status`, no headers and an empty body that counts as read.
+    pub fn new(status: StatusCode) -> Response<F> {
+        Response {
+            status,
+            version: Version::HTTP_11,
+            headers: Headers::default(),
+            extensions: http::Extensions::new(),
+            meta: ResponseMeta::default(),
+            state: BodyState::read(Bytes::new()),
+            reader: Default::default(),
+            driver: F::Driver::default(),
+        }
+    }
+
+    /// Replaces the body with bytes in memory, which count as read. For tests and
+    /// mock transports.
+    pub fn with_content(mut self, content: impl Into<Bytes>) -> Response<F> {
+        self.state = BodyState::read(content.into());
+        self
+    }
+
+    /// Replaces the body with `body`, unread.
+    pub fn with_body(mut self, body: Body) -> Response<F> {
+        self.state = BodyState::new(body);
+        self
+    }
+
+    /// Adds a header (several of one name are kept). For tests and mock transports.
+    pub fn with_header(mut self, name: http::HeaderName, value: http::HeaderValue) -> Response<F> {
+        self.headers.as_map_mut().append(name, value);
+        self
+    }
+
+    /// A response from its in-flight form: the [`ResponseMeta`] extension is taken out,
+    /// the body is left unread. `driver` is how a blocking response waits for its body.
+    pub fn from_http(response: http::Response<Body>, driver: F::Driver) -> Response<F> {
+        let (mut parts, body) = response.into_parts();
+        let meta = parts
+            .extensions
+            .remove::<ResponseMeta>()
+            .unwrap_or_default();
+        Response {
+            status: parts.status,
+            version: parts.version,
+            headers: Headers::from(parts.headers),
+            extensions: parts.extensions,
+            meta,
+            state: BodyState::new(body),
+            reader: Default::default(),
+            driver,
+        }
+    }
+
+    /// The in-flight form: an unread body stays unread, a read one is in memory, and the
+    /// [`ResponseMeta`] travels as one extension.
+    pub fn into_http(self) -> http::Response<Body> {
+        let mut response = http::Response::new(self.state.into_body());
+        *response.status_mut() = self.status;
+        *response.version_mut() = self.version;
+        *response.headers_mut() = self.headers.into();
+        let mut extensions = self.extensions;
+        extensions.insert(self.meta);
+        *response.extensions_mut() = extensions;
+        response
+    }
+
+    /// The same response in the other flavour (the body is untouched).
+    pub fn into_flavor<G: Flavor>(self, driver: G::Driver) -> Response<G> {
+        Response {
+            status: self.status,
+            version: self.version,
+            headers: self.headers,
+            extensions: self.extensions,
+            meta: self.meta,
+            state: self.state,
+            reader: self.reader,
+            driver,
+        }
+    }
+
+    /// Installs how the body is waited for (blocking client crates do this).
+    pub fn set_driver(&mut self, driver: F::Driver) {
+        self.driver = driver;
+    }
+
+    /// The status code.
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    /// The reason phrase: httpx's phrase for the status code, or `""` for an unknown one.
+    pub fn reason_phrase(&self) -> &'static str {
+        crate::status::reason_phrase(self.status)
+    }
+
+    /// The HTTP version the response came with.
+    pub fn version(&self) -> Version {
+        self.version
+    }
+
+    /// The HTTP version as httpx names it: `"HTTP/1.1"`, `"HTTP/2"`...
+    pub fn http_version(&self) -> &'static str {
+        match self.version {
+            Version::HTTP_09 => "HTTP/0.9",
+            Version::HTTP_10 => "HTTP/1.0",
+            Version::HTTP_2 => "HTTP/2",
+            Version::HTTP_3 => "HTTP/3",
+            _ => "HTTP/1.1",
+        }
+    }
+
+    /// The headers.
+    pub fn headers(&self) -> &Headers {
+        &self.headers
+    }
+
+    /// The headers, to change them.
+    pub fn headers_mut(&mut self) -> &mut Headers {
+        &mut self.headers
+    }
+
+    /// The extensions (transport data such as the remote address).
+    pub fn extensions(&self) -> &http::Extensions {
+        &self.extensions
+    }
+
+    /// The extensions, to change them.
+    pub fn extensions_mut(&mut self) -> &mut http::Extensions {
+        &mut self.extensions
+    }
+
+    /// The metadata the client recorded (request, timing).
+    pub fn meta(&self) -> &ResponseMeta {
+        &self.meta
+    }
+
+    /// The metadata, to change it (clients and layers do).
+    pub fn meta_mut(&mut self) -> &mut ResponseMeta {
+        &mut self.meta
+    }
+
+    /// The request this response answers, when the client recorded it.
+    pub fn request(&self) -> Option<&RequestHead> {
+        self.meta.request.as_deref()
+    }
+
+    /// The URL of the request this response answers (after redirects: the last one).
+    pub fn url(&self) -> Option<&Url> {
+        self.request().map(|request| &request.url)
+    }
+
+    /// The time from sending the request until the body was read or closed; `None`
+    /// while the body is still open or when no start was recorded.
+    pub fn elapsed(&self) -> Option<Duration> {
+        self.meta.elapsed
+    }
+
+    /// Bytes received so far, as they came from the transport.
+    pub fn num_bytes_downloaded(&self) -> u64 {
+        self.state.downloaded()
+    }
+
+    /// The whole body, once it was read; a `ResponseNotRead` error before.
+    pub fn content(&self) -> Result<&Bytes, Error> {
+        self.state.content().ok_or_else(|| {
+            Error::new(ErrorKind::ResponseNotRead)
+                .with_message("the response body was not read: call read() first")
+        })
+    }
+
+    /// Whether the body was read, ended, or closed.
+    pub fn is_closed(&self) -> bool {
+        self.state.is_closed()
+    }
+
+    /// Whether the body was read or taken by an iterator.
+    pub fn is_stream_consumed(&self) -> bool {
+        self.state.is_consumed()
+    }
+
+    /// 1xx.
+    pub fn is_informational(&self) -> bool {
+        self.status.is_informational()
+    }
+
+    /// 2xx.
+    pub fn is_success(&self) -> bool {
+        self.status.is_success()
+    }
+
+    /// 3xx.
+    pub fn is_redirect(&self) -> bool {
+        self.status.is_redirection()
+    }
+
+    /// 4xx.
+    pub fn is_client_error(&self) -> bool {
+        self.status.is_client_error()
+    }
+
+    /// 5xx.
+    pub fn is_server_error(&self) -> bool {
+        self.status.is_server_error()
+    }
+
+    /// 4xx or 5xx.
+    pub fn is_error(&self) -> bool {
+        self.is_client_error() || self.is_server_error()
+    }
+
+    /// A 301, 302, 303, 307 or 308 with a `Location` header.
+    pub fn has_redirect_location(&self) -> bool {
+        matches!(self.status.as_u16(), 301 | 302 | 303 | 307 | 308)
+            && self.headers.as_map().contains_key(http::header::LOCATION)
+    }
+
+    /// The response itself for a 2xx; otherwise a `Status` error with httpx's message
+    /// (1xx and 3xx included, as httpx).
+    pub fn raise_for_status(self) -> Result<Response<F>, Error> {
+        if self.is_success() {
+            return Ok(self);
+        }
+        Err(status_error::status_error(
+            self.status,
+            self.url(),
+            self.headers.as_map(),
+        ))
+    }
+
+    /// The parsed `Link` headers, in order.
+    pub fn links(&self) -> Vec<Link> {
+        links::parse_all(self.headers.as_map())
+    }
+}
+
+impl<F: Flavor> fmt::Debug for Response<F> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Response")
+            .field("status", &self.status)
+            .field("version", &self.version)
+            .field("headers", &self.headers)
+            .field("url", &self.url())
+            .finish_non_exhaustive()
+    }
+}
+
+impl<F: Flavor> From<Response<F>> for http::Response<Body> {
+    fn from(response: Response<F>) -> http::Response<Body> {
+        response.into_http()
+    }
+}

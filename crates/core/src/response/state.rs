@@ -1,0 +1,193 @@
+//! The reading state of a response body: streaming -> read -> closed.
+
+use std::pin::Pin;
+use std::task::{Context, Poll, ready};
+use std::time::Instant;
+
+use bytes::{Bytes, BytesMut};
+use http_body::Body as _;
+
+use crate::body::Body;
+use crate::context::ResponseMeta;
+use crate::{Error, ErrorKind};
+
+/// Where a response body stands, with the bytes read so far.
+#[derive(Debug)]
+pub(crate) struct BodyState {
+    /// The body still to read; `None` once it ended or was closed.
+    body: Option<Body>,
+    /// The whole body, once read.
+    content: Option<Bytes>,
+    /// What `read` gathered so far.
+    gathering: BytesMut,
+    /// An iterator or stream took the body (httpx's `is_stream_consumed`).
+    consumed: bool,
+    /// The body was closed (or ended).
+    closed: bool,
+    /// Bytes received from the transport so far.
+    downloaded: u64,
+}
+
+/// What a body iterator asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Take {
+    /// Decoded bytes: a body already read is served from memory.
+    Decoded,
+    /// Bytes as received: only from a body not yet read.
+    Raw,
+}
+
+impl BodyState {
+    pub(crate) fn new(body: Body) -> BodyState {
+        BodyState {
+            body: Some(body),
+            content: None,
+            gathering: BytesMut::new(),
+            consumed: false,
+            closed: false,
+            downloaded: 0,
+        }
+    }
+
+    /// A body already read in full.
+    pub(crate) fn read(content: Bytes) -> BodyState {
+        BodyState {
+            body: None,
+            downloaded: content.len() as u64,
+            content: Some(content),
+            gathering: BytesMut::new(),
+            consumed: true,
+            closed: true,
+        }
+    }
+
+    pub(crate) fn content(&self) -> Option<&Bytes> {
+        self.content.as_ref()
+    }
+
+    pub(crate) fn is_closed(&self) -> bool {
+        self.closed
+    }
+
+    pub(crate) fn is_consumed(&self) -> bool {
+        self.consumed
+    }
+
+    pub(crate) fn downloaded(&self) -> u64 {
+        self.downloaded
+    }
+
+    /// Gives back the unread body, for turning the response into its in-flight form.
+    pub(crate) fn into_body(self) -> Body {
+        match (self.content, self.body) {
+            (Some(content), _) => Body::from_bytes(content),
+            (None, Some(body)) => body,
+            (None, None) => Body::empty(),
+        }
+    }
+
+    /// Starts an iterator over the body; returns the bytes to serve from memory when the
+    /// body was read already.
+    pub(crate) fn start(&mut self, take: Take) -> Result<Option<Bytes>, Error> {
+        if let (Some(content), Take::Decoded) = (&self.content, take) {
+            return Ok(Some(content.clone()));
+        }
+        self.check_unconsumed()?;
+        self.consumed = true;
+        Ok(None)
+    }
+
+    fn check_unconsumed(&self) -> Result<(), Error> {
+        if self.consumed {
+            return Err(Error::new(ErrorKind::StreamConsumed).with_message(
+                "the response body was already streamed or read; read() before iterating to keep it",
+            ));
+        }
+        if self.closed {
+            return Err(Error::new(ErrorKind::StreamClosed)
+                .with_message("the response body was closed before it was read"));
+        }
+        Ok(())
+    }
+
+    /// The next chunk as received; `None` at the end of the body.
+    pub(crate) fn poll_chunk(
+        &mut self,
+        cx: &mut Context<'_>,
+        meta: &mut ResponseMeta,
+    ) -> Poll<Option<Result<Bytes, Error>>> {
+        loop {
+            let Some(body) = self.body.as_mut() else {
+                return Poll::Ready(None);
+            };
+            match ready!(Pin::new(body).poll_frame(cx)) {
+                Some(Ok(frame)) => {
+                    // Trailers carry no body bytes.
+                    if let Ok(data) = frame.into_data() {
+                        self.downloaded += data.len() as u64;
+                        return Poll::Ready(Some(Ok(data)));
+                    }
+                }
+                Some(Err(error)) => {
+                    self.finish(meta);
+                    return Poll::Ready(Some(Err(error)));
+                }
+                None => {
+                    self.finish(meta);
+                    return Poll::Ready(None);
+                }
+            }
+        }
+    }
+
+    /// Reads the whole body (or serves it again once read).
+    pub(crate) fn poll_read(
+        &mut self,
+        cx: &mut Context<'_>,
+        meta: &mut ResponseMeta,
+    ) -> Poll<Result<Bytes, Error>> {
+        if let Some(content) = &self.content {
+            return Poll::Ready(Ok(content.clone()));
+        }
+        self.check_unconsumed()?;
+        if self.gathering.is_empty() {
+            if let Some(upper) = self
+                .body
+                .as_ref()
+                .and_then(|b| http_body::Body::size_hint(b).exact())
+            {
+                self.gathering
+                    .reserve(usize::try_from(upper).unwrap_or(0).min(64 << 20));
+            }
+        }
+        while let Some(chunk) = ready!(self.poll_chunk(cx, meta)) {
+            match chunk {
+                Ok(chunk) => self.gathering.extend_from_slice(&chunk),
+                Err(error) => {
+                    self.gathering = BytesMut::new();
+                    return Poll::Ready(Err(error));
+                }
+            }
+        }
+        let content = self.gathering.split().freeze();
+        self.content = Some(content.clone());
+        self.consumed = true;
+        Poll::Ready(Ok(content))
+    }
+
+    /// Closes the body: an unread rest is dropped (which closes an HTTP/1.1 connection
+    /// or resets an HTTP/2 stream). Idempotent.
+    pub(crate) fn close(&mut self, meta: &mut ResponseMeta) {
+        if !self.closed {
+            self.finish(meta);
+        }
+    }
+
+    fn finish(&mut self, meta: &mut ResponseMeta) {
+        self.body = None;
+        self.closed = true;
+        if meta.elapsed.is_none() {
+            meta.elapsed = meta.started.map(|started| Instant::now() - started);
+        }
+    }
+}

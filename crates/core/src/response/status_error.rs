@@ -1,0 +1,45 @@
+//! The error of `raise_for_status`, worded as httpx words it.
+
+use http::StatusCode;
+
+use crate::url::Url;
+use crate::{Error, ErrorKind};
+
+/// httpx's message: `Client error '404 Not Found' for url 'http://x/'` and a pointer to
+/// MDN; for redirects also the location. The URL is given without userinfo.
+pub(super) fn status_error(
+    status: StatusCode,
+    url: Option<&Url>,
+    headers: &http::HeaderMap,
+) -> Error {
+    let class = match status.as_u16() {
+        100..=199 => "Informational response",
+        300..=399 => "Redirect response",
+        400..=499 => "Client error",
+        500..=599 => "Server error",
+        _ => "Invalid status code",
+    };
+    let reason = crate::status::reason_phrase(status);
+    let url_text = url.map(Url::redacted).unwrap_or_default();
+    let mut message = format!(
+        "{class} '{} {reason}' for url '{url_text}'",
+        status.as_u16()
+    );
+    if status.is_redirection() {
+        if let Some(location) = headers.get(http::header::LOCATION) {
+            let location = String::from_utf8_lossy(location.as_bytes());
+            message.push_str(&format!("\nRedirect location: '{location}'"));
+        }
+    }
+    message.push_str(&format!(
+        "\nFor more information check: https://developer.mozilla.org/en-US/docs/Web/HTTP/Status/{}",
+        status.as_u16()
+    ));
+    let mut error = Error::new(ErrorKind::Status)
+        .with_message(message)
+        .with_status(status);
+    if let Some(url) = url {
+        error = error.with_url(url);
+    }
+    error
+}

@@ -1,0 +1,379 @@
+//! The client contract, written once and run against both flavours on MockTransport:
+//! merge rules, send vs stream, every body API, the stream errors, one-shot uploads and
+//! raise_for_status.
+
+use std::io::Read as _;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use bytes::Bytes;
+use xhttp::{Body, ErrorKind, MockTransport, Request, StatusCode, Timeout};
+
+/// A transport answering with `status` and a streamed body of `chunks`, recording each
+/// request it saw.
+fn recording(chunks: &'static [&'static str]) -> (MockTransport, Arc<Mutex<Vec<Seen>>>) {
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let log = Arc::clone(&seen);
+    let transport = MockTransport::new(move |request: Request| {
+        log.lock().unwrap().push(Seen::from(&request));
+        let status = match request.url().path().as_ref() {
+            "/missing" => StatusCode::NOT_FOUND,
+            _ => StatusCode::OK,
+        };
+        xhttp::Response::new(status).with_body(streamed(chunks))
+    });
+    (transport, seen)
+}
+
+/// A one-shot body of several chunks, produced on another thread so that reading it
+/// really waits.
+fn streamed(chunks: &'static [&'static str]) -> Body {
+    let (sender, body) = xhttp::body_channel::channel(None);
+    std::thread::spawn(move || {
+        for chunk in chunks {
+            if sender
+                .send(Ok(Bytes::from_static(chunk.as_bytes())))
+                .is_err()
+            {
+                return;
+            }
+        }
+    });
+    Body::from_stream(body)
+}
+
+/// What the transport saw of a request.
+#[derive(Debug, Clone)]
+struct Seen {
+    method: String,
+    url: String,
+    headers: Vec<(String, String)>,
+    body: Vec<u8>,
+    timeout: Option<Timeout>,
+}
+
+impl From<&Request> for Seen {
+    fn from(request: &Request) -> Seen {
+        Seen {
+            method: request.method().to_string(),
+            url: request.url().to_string(),
+            headers: request
+                .headers()
+                .iter()
+                .map(|(name, value)| (name.to_string(), value.into_owned()))
+                .collect(),
+            body: request.content().map(<[u8]>::to_vec).unwrap_or_default(),
+            timeout: request.context().timeout,
+        }
+    }
+}
+
+impl Seen {
+    fn header(&self, name: &str) -> Vec<&str> {
+        self.headers
+            .iter()
+            .filter(|(key, _)| key == name)
+            .map(|(_, value)| value.as_str())
+            .collect()
+    }
+}
+
+/// Body helpers with one name per operation and a flavour each.
+mod blocking_body {
+    use super::*;
+
+    pub(super) fn chunks(
+        response: &mut xhttp::Response,
+        size: Option<usize>,
+    ) -> Result<Vec<Bytes>, xhttp::Error> {
+        response.iter_bytes(size).collect()
+    }
+
+    pub(super) fn raw_chunks(
+        response: &mut xhttp::Response,
+        size: Option<usize>,
+    ) -> Result<Vec<Bytes>, xhttp::Error> {
+        response.iter_raw(size).collect()
+    }
+
+    pub(super) fn read(response: &mut xhttp::Response) -> Result<Bytes, xhttp::Error> {
+        response.read()
+    }
+
+    pub(super) fn close(response: &mut xhttp::Response) {
+        response.close()
+    }
+}
+
+mod async_body {
+    use super::*;
+    use std::future::poll_fn;
+    use std::pin::Pin;
+
+    async fn collect(
+        mut stream: xhttp::types::BytesStream<'_>,
+    ) -> Result<Vec<Bytes>, xhttp::Error> {
+        let mut out = Vec::new();
+        while let Some(chunk) =
+            poll_fn(|cx| futures_core::Stream::poll_next(Pin::new(&mut stream), cx)).await
+        {
+            out.push(chunk?);
+        }
+        Ok(out)
+    }
+
+    pub(super) async fn chunks(
+        response: &mut xhttp::AsyncResponse,
+        size: Option<usize>,
+    ) -> Result<Vec<Bytes>, xhttp::Error> {
+        collect(response.bytes_stream(size)).await
+    }
+
+    pub(super) async fn raw_chunks(
+        response: &mut xhttp::AsyncResponse,
+        size: Option<usize>,
+    ) -> Result<Vec<Bytes>, xhttp::Error> {
+        collect(response.raw_stream(size)).await
+    }
+
+    pub(super) async fn read(response: &mut xhttp::AsyncResponse) -> Result<Bytes, xhttp::Error> {
+        response.read().await
+    }
+
+    pub(super) async fn close(response: &mut xhttp::AsyncResponse) {
+        response.close().await
+    }
+}
+
+macro_rules! contract {
+    (
+        $flavour:ident,
+        client: $client:ty,
+        body: $body:ident,
+        test: #[$($test:tt)*],
+        $($async:ident)?,
+        await: [$($await:tt)*]
+    ) => {
+        mod $flavour {
+            use super::*;
+            use $body as body;
+
+            fn client(transport: MockTransport) -> xhttp::client::ClientBuilder<$client> {
+                <$client>::builder().transport(transport)
+            }
+
+            #[$($test)*]
+            $($async)? fn base_url_joins_relative_paths() {
+                let (transport, seen) = recording(&["ok"]);
+                let client = client(transport).base_url("https://example.com/some/path").build().unwrap();
+                client.get("/testing/123").send() $($await)* .unwrap();
+                client.get("../up").send() $($await)* .unwrap();
+                client.get("http://other.org/abs").send() $($await)* .unwrap();
+                let urls: Vec<String> = seen.lock().unwrap().iter().map(|s| s.url.clone()).collect();
+                assert_eq!(urls, [
+                    "https://example.com/some/path/testing/123",
+                    "https://example.com/some/up",
+                    "http://other.org/abs",
+                ]);
+            }
+
+            #[$($test)*]
+            $($async)? fn a_request_header_replaces_every_client_value() {
+                let (transport, seen) = recording(&["ok"]);
+                let client = client(transport)
+                    .header("x-a", "client-1")
+                    .header("x-a", "client-2")
+                    .header("x-keep", "kept")
+                    .build()
+                    .unwrap();
+                client.get("http://h/").header("X-A", "request").send() $($await)* .unwrap();
+                let seen = seen.lock().unwrap()[0].clone();
+                assert_eq!(seen.header("x-a"), ["request"]);
+                assert_eq!(seen.header("x-keep"), ["kept"]);
+                assert_eq!(seen.header("host"), ["h"]);
+                assert_eq!(seen.header("accept"), ["*/*"]);
+            }
+
+            #[$($test)*]
+            $($async)? fn params_merge_into_the_url_query() {
+                let (transport, seen) = recording(&["ok"]);
+                let client = client(transport).param("a", "client").param("k", "client").build().unwrap();
+                client.get("http://h/p?c=3&k=url").query([("b", "x y"), ("k", "request")]).send() $($await)* .unwrap();
+                let url = seen.lock().unwrap()[0].url.clone();
+                assert_eq!(url, "http://h/p?c=3&k=request&a=client&b=x+y");
+            }
+
+            #[$($test)*]
+            $($async)? fn a_request_timeout_replaces_the_clients() {
+                let (transport, seen) = recording(&["ok"]);
+                let client = client(transport).timeout(Duration::from_secs(7)).build().unwrap();
+                client.get("http://h/").send() $($await)* .unwrap();
+                client.get("http://h/").timeout(Timeout::none().with_read(Duration::from_secs(1))).send() $($await)* .unwrap();
+                let seen = seen.lock().unwrap();
+                assert_eq!(seen[0].timeout, Some(Timeout::new(Duration::from_secs(7))));
+                assert_eq!(seen[1].timeout, Some(Timeout::none().with_read(Duration::from_secs(1))));
+            }
+
+            #[$($test)*]
+            $($async)? fn send_reads_the_body_and_stream_does_not() {
+                let (transport, _) = recording(&["hel", "lo"]);
+                let client = client(transport).build().unwrap();
+                let sent = client.get("http://h/").send() $($await)* .unwrap();
+                assert_eq!(sent.content().unwrap(), "hello");
+                assert!(sent.is_closed());
+                assert!(sent.elapsed().is_some());
+
+                let mut streamed = client.get("http://h/").stream() $($await)* .unwrap();
+                assert_eq!(streamed.content().unwrap_err().kind(), ErrorKind::ResponseNotRead);
+                assert!(streamed.elapsed().is_none());
+                assert_eq!(body::read(&mut streamed) $($await)* .unwrap(), "hello");
+                assert_eq!(body::read(&mut streamed) $($await)* .unwrap(), "hello");
+                assert_eq!(streamed.content().unwrap(), "hello");
+                assert_eq!(streamed.num_bytes_downloaded(), 5);
+            }
+
+            #[$($test)*]
+            $($async)? fn chunk_sizes_are_exact_with_a_short_last_chunk() {
+                let (transport, _) = recording(&["ab", "cdefg", "h"]);
+                let client = client(transport).build().unwrap();
+                let mut response = client.get("http://h/").stream() $($await)* .unwrap();
+                let chunks = body::chunks(&mut response, Some(3)) $($await)* .unwrap();
+                assert_eq!(chunks, ["abc", "def", "gh"]);
+
+                let mut response = client.get("http://h/").stream() $($await)* .unwrap();
+                let chunks = body::raw_chunks(&mut response, None) $($await)* .unwrap();
+                assert_eq!(chunks, ["ab", "cdefg", "h"]);
+
+                // A body already read is served again from memory, re-chunked.
+                let mut response = client.get("http://h/").send() $($await)* .unwrap();
+                assert_eq!(body::chunks(&mut response, Some(4)) $($await)* .unwrap(), ["abcd", "efgh"]);
+            }
+
+            #[$($test)*]
+            $($async)? fn stream_errors_follow_httpx() {
+                let (transport, _) = recording(&["x"]);
+                let client = client(transport).build().unwrap();
+
+                let mut response = client.get("http://h/").stream() $($await)* .unwrap();
+                body::chunks(&mut response, None) $($await)* .unwrap();
+                let again = body::chunks(&mut response, None) $($await)* .unwrap_err();
+                assert_eq!(again.kind(), ErrorKind::StreamConsumed);
+                assert_eq!(body::read(&mut response) $($await)* .unwrap_err().kind(), ErrorKind::StreamConsumed);
+
+                let mut response = client.get("http://h/").stream() $($await)* .unwrap();
+                body::close(&mut response) $($await)*;
+                body::close(&mut response) $($await)*;
+                assert_eq!(body::read(&mut response) $($await)* .unwrap_err().kind(), ErrorKind::StreamClosed);
+                assert!(response.elapsed().is_some());
+
+                let mut response = client.get("http://h/").send() $($await)* .unwrap();
+                let raw = body::raw_chunks(&mut response, None) $($await)* .unwrap_err();
+                assert_eq!(raw.kind(), ErrorKind::StreamConsumed);
+            }
+
+            #[$($test)*]
+            $($async)? fn a_one_shot_reader_upload_arrives_whole() {
+                let (transport, seen) = recording(&["ok"]);
+                let client = client(transport).build().unwrap();
+                let data: Vec<u8> = (0..200_000u32).map(|i| (i % 253) as u8).collect();
+                let builder = client
+                    .post("http://h/upload")
+                    .body_reader(std::io::Cursor::new(data.clone()), Some(data.len() as u64));
+                assert!(builder.try_clone().is_none(), "a reader body is one-shot");
+                builder.send() $($await)* .unwrap();
+                let seen = seen.lock().unwrap()[0].clone();
+                assert_eq!(seen.method, "POST");
+                assert_eq!(seen.header("content-length"), [data.len().to_string().as_str()]);
+                assert_eq!(seen.body, data);
+            }
+
+            #[$($test)*]
+            $($async)? fn a_streamed_upload_is_sent_once() {
+                let (transport, seen) = recording(&["ok"]);
+                let client = client(transport).build().unwrap();
+                client.put("http://h/").body(streamed(&["up", "load"])).send() $($await)* .unwrap();
+                let replayable = client.put("http://h/").body("bytes");
+                let copy = replayable.try_clone().expect("bytes are replayable");
+                copy.send() $($await)* .unwrap();
+                replayable.send() $($await)* .unwrap();
+                let bodies: Vec<Vec<u8>> = seen.lock().unwrap().iter().map(|s| s.body.clone()).collect();
+                assert_eq!(bodies, [b"upload".to_vec(), b"bytes".to_vec(), b"bytes".to_vec()]);
+            }
+
+            #[$($test)*]
+            $($async)? fn raise_for_status_words_it_as_httpx() {
+                let (transport, _) = recording(&["nope"]);
+                let client = client(transport).build().unwrap();
+                let ok = client.get("http://h/").send() $($await)* .unwrap();
+                assert!(ok.raise_for_status().is_ok());
+                let missing = client.get("http://user:secret@h/missing").send() $($await)* .unwrap();
+                assert!(missing.is_client_error() && missing.is_error());
+                let error = missing.raise_for_status().unwrap_err();
+                assert_eq!(error.kind(), ErrorKind::Status);
+                assert_eq!(error.status(), Some(StatusCode::NOT_FOUND));
+                let text = error.to_string();
+                assert!(text.contains("Client error '404 Not Found' for url 'http://h/missing'"), "{text}");
+                assert!(!text.contains("secret"), "{text}");
+            }
+
+            #[$($test)*]
+            $($async)? fn url_userinfo_becomes_basic_auth_and_leaves_the_url() {
+                let (transport, seen) = recording(&["ok"]);
+                let client = client(transport).build().unwrap();
+                client.get("http://user:pass@h/").send() $($await)* .unwrap();
+                client.get("http://h/").bearer_auth("t0k").send() $($await)* .unwrap();
+                let seen = seen.lock().unwrap();
+                assert_eq!(seen[0].url, "http://h/");
+                assert_eq!(seen[0].header("authorization"), ["Basic dXNlcjpwYXNz"]);
+                assert_eq!(seen[1].header("authorization"), ["Bearer t0k"]);
+            }
+
+            #[$($test)*]
+            $($async)? fn a_closed_client_refuses_to_send() {
+                let (transport, _) = recording(&["ok"]);
+                let client = client(transport).build().unwrap();
+                let clone = client.clone();
+                client.close() $($await)*;
+                let error = clone.get("http://h/").send() $($await)* .unwrap_err();
+                assert_eq!(error.kind(), ErrorKind::ClientClosed);
+                assert!(error.to_string().contains("GET http://h/"), "{error}");
+            }
+
+            #[$($test)*]
+            $($async)? fn a_relative_url_without_base_url_is_a_clear_error() {
+                let (transport, seen) = recording(&["ok"]);
+                let client = client(transport).build().unwrap();
+                let error = client.get("/path").send() $($await)* .unwrap_err();
+                assert_eq!(error.kind(), ErrorKind::UnsupportedProtocol);
+                let bad = client.get("http://h/").header("x-bad", "a\r\nb").send() $($await)* .unwrap_err();
+                assert_eq!(bad.kind(), ErrorKind::InvalidHeader);
+                assert!(seen.lock().unwrap().is_empty());
+            }
+        }
+    };
+}
+
+contract!(blocking, client: xhttp::Client, body: blocking_body, test: #[test], , await: []);
+contract!(async_flavour, client: xhttp::AsyncClient, body: async_body, test: #[tokio::test], async, await: [.await]);
+
+#[test]
+fn blocking_io_read_streams_the_body() {
+    let (transport, _) = recording(&["ab", "cde"]);
+    let client = xhttp::Client::builder()
+        .transport(transport)
+        .build()
+        .unwrap();
+    let mut response = client.get("http://h/").stream().unwrap();
+    let mut text = String::new();
+    response.read_to_string(&mut text).unwrap();
+    assert_eq!(text, "abcde");
+    assert_eq!(
+        response
+            .iter_bytes(None)
+            .next()
+            .unwrap()
+            .unwrap_err()
+            .kind(),
+        ErrorKind::StreamConsumed
+    );
+}
