@@ -74,17 +74,26 @@ impl Client {
             request.set_body(Body::from_stream(body));
             (sender, reader)
         });
-        let task = handle.spawn(self.inner.execute(Ok(request), mode));
-        if let Some((sender, reader)) = pump {
+        let future = self.inner.execute(Ok(request), mode);
+        let response = match pump {
             // The caller's thread reads the body while the runtime sends it.
-            sender.pump(reader);
-        }
-        let response = match park::wait(tokio::task::unconstrained(task)) {
-            Ok(response) => response?,
-            Err(join_error) => {
-                return Err(Error::new(ErrorKind::Connect)
-                    .with_message("the request's task ended without an answer")
-                    .with_source(join_error));
+            Some((sender, reader)) => {
+                let task = handle.spawn(future);
+                sender.pump(reader);
+                match park::wait(tokio::task::unconstrained(task)) {
+                    Ok(response) => response?,
+                    Err(join_error) => {
+                        return Err(Error::new(ErrorKind::Connect)
+                            .with_message("the request's task ended without an answer")
+                            .with_source(join_error));
+                    }
+                }
+            }
+            // Nothing to read on this thread: poll the exchange here, inside the
+            // runtime's context, so only the I/O wake-ups cross threads.
+            None => {
+                let _context = handle.enter();
+                park::wait(tokio::task::unconstrained(future))?
             }
         };
         let driver: Arc<dyn BlockingDriver> = Arc::new(CallerThreadDriver::new(handle.clone()));

@@ -2,10 +2,16 @@
 //! on one private, process-wide runtime. Users normally depend on the `xhttp` crate,
 //! which re-exports it as `xhttp::Client`.
 //!
-//! How a blocking call works: the request's future is spawned on the private runtime and
-//! the calling thread waits on a plain thread park, never on `block_on`, so a blocking
-//! client also works inside `#[tokio::test]` and any other runtime. A request body read
-//! from an `io::Read` is read on the calling thread while it waits. A blocking call made
+//! How a blocking call works: the calling thread polls the request's future itself,
+//! inside the private runtime's context (so connection tasks, sockets and timers belong
+//! to that runtime) and parks between polls; it never calls `block_on`, so a blocking
+//! client also works inside `#[tokio::test]` and any other runtime. Only the I/O
+//! wake-ups cross threads. When the request body is an `io::Read`, the exchange is
+//! spawned on the runtime instead and the calling thread reads the body meanwhile.
+//!
+//! Measured on MockTransport (`cargo bench --bench mock_overhead`): polling on the
+//! caller's thread costs about what the async client costs (~2 µs a request here), where
+//! spawning and waiting on a task cost ~39 µs (two cross-thread wake-ups). A blocking call made
 //! from inside the private runtime itself (from a mock transport's closure, say) fails
 //! with `BlockingInsideRuntime` instead of deadlocking.
 

@@ -1,7 +1,15 @@
 //! The two flavours of the client: [`Blocking`] and [`Async`].
 //!
-//! One generic definition serves both (`Response<F>`); the body API is per flavour, so
-//! using the wrong one does not compile:
+//! One generic definition serves both (`Response<F>`); the body API is per flavour:
+//!
+//! ```
+//! # async fn f(mut blocking: xhttp_core::Response<xhttp_core::Blocking>, mut asynchronous: xhttp_core::Response<xhttp_core::Async>) {
+//! let _ = blocking.iter_bytes(None);
+//! let _ = asynchronous.bytes_stream(None);
+//! # }
+//! ```
+//!
+//! so using the wrong one does not compile:
 //!
 //! ```compile_fail
 //! # fn f(mut response: xhttp_core::Response<xhttp_core::Blocking>) {

@@ -31,6 +31,7 @@ pub mod text;
 pub mod timeout;
 pub mod url;
 
+pub use encoding_rs;
 pub use http;
 
 pub use auth::Auth;

@@ -25,6 +25,7 @@
 //! Status: the network transport (connectors, TLS, the pool) is not built yet; requests
 //! go through a transport you give the client, such as [`MockTransport`].
 
+pub use xhttp_core::encoding_rs;
 pub use xhttp_core::http::{self, HeaderName, HeaderValue, Method, StatusCode, Version};
 pub use xhttp_core::{
     Async, Auth, Blocking, Body, Env, Error, ErrorKind, Request, headers::Headers, limits::Limits,

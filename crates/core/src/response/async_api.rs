@@ -10,6 +10,7 @@ use futures_core::Stream;
 use super::Response;
 use super::chunk_stream::ChunkStream;
 use super::state::Take;
+use super::text_stream::{self, Split};
 use crate::Error;
 use crate::flavor::Async;
 
@@ -45,6 +46,39 @@ impl Response<Async> {
         BytesStream {
             chunks: ChunkStream::new(state, meta, Take::Raw, chunk_size),
         }
+    }
+}
+
+impl Response<Async> {
+    /// The body as decoded text, in pieces of exactly `chunk_size` characters (the last
+    /// may be shorter) or as decoded when `None`; never an empty piece.
+    pub fn text_stream(&mut self, chunk_size: Option<usize>) -> TextStream<'_> {
+        TextStream {
+            inner: self.text_stream_inner(Split::text(chunk_size)),
+        }
+    }
+
+    /// The body's lines, without their line breaks (`\n`, `\r\n`, `\r` and the other
+    /// separators of Python's `str.splitlines`), decoded as text.
+    pub fn lines_stream(&mut self) -> TextStream<'_> {
+        TextStream {
+            inner: self.text_stream_inner(Split::lines()),
+        }
+    }
+}
+
+/// A stream of text pieces or lines from [`Response::text_stream`] or
+/// [`Response::lines_stream`].
+#[derive(Debug)]
+pub struct TextStream<'a> {
+    inner: text_stream::TextStream<'a>,
+}
+
+impl Stream for TextStream<'_> {
+    type Item = Result<String, Error>;
+
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        self.get_mut().inner.poll_next(cx)
     }
 }
 

@@ -10,6 +10,7 @@ use bytes::{Buf, Bytes};
 use super::Response;
 use super::chunk_stream::ChunkStream;
 use super::state::Take;
+use super::text_stream::{self, Split};
 use crate::flavor::{Blocking, BlockingDriver};
 use crate::{Error, ErrorKind};
 
@@ -83,6 +84,48 @@ impl Response<Blocking> {
         IterBytes {
             driver: driver.clone(),
             chunks: ChunkStream::new(state, meta, take, chunk_size),
+        }
+    }
+}
+
+impl Response<Blocking> {
+    /// The body as decoded text, in pieces of exactly `chunk_size` characters (the last
+    /// may be shorter) or as decoded when `None`; never an empty piece.
+    pub fn iter_text(&mut self, chunk_size: Option<usize>) -> IterText<'_> {
+        let driver = self.driver.clone();
+        IterText {
+            driver,
+            inner: self.text_stream_inner(Split::text(chunk_size)),
+        }
+    }
+
+    /// The body's lines, without their line breaks (`\n`, `\r\n`, `\r` and the other
+    /// separators of Python's `str.splitlines`), decoded as text.
+    pub fn iter_lines(&mut self) -> IterText<'_> {
+        let driver = self.driver.clone();
+        IterText {
+            driver,
+            inner: self.text_stream_inner(Split::lines()),
+        }
+    }
+}
+
+/// An iterator of text pieces or lines from [`Response::iter_text`] or
+/// [`Response::iter_lines`].
+#[derive(Debug)]
+pub struct IterText<'a> {
+    driver: Option<Arc<dyn BlockingDriver>>,
+    inner: text_stream::TextStream<'a>,
+}
+
+impl Iterator for IterText<'_> {
+    type Item = Result<String, Error>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let inner = &mut self.inner;
+        match wait(self.driver.as_ref(), |cx| inner.poll_next(cx)) {
+            Ok(next) => next,
+            Err(error) => Some(Err(error)),
         }
     }
 }

@@ -11,6 +11,8 @@ mod chunks;
 mod links;
 mod state;
 mod status_error;
+mod text;
+mod text_stream;
 
 use std::fmt;
 use std::time::Duration;
@@ -52,6 +54,8 @@ pub struct Response<F: Flavor = Blocking> {
     extensions: http::Extensions,
     meta: ResponseMeta,
     state: BodyState,
+    /// How text is decoded.
+    encoding: text::EncodingPolicy,
     /// Where `io::Read` stands (blocking flavour only).
     reader: blocking_api::ReaderCursor,
     driver: F::Driver,
@@ -67,6 +71,7 @@ impl<F: Flavor> Response<F> {
             extensions: http::Extensions::new(),
             meta: ResponseMeta::default(),
             state: BodyState::read(Bytes::new()),
+            encoding: Default::default(),
             reader: Default::default(),
             driver: F::Driver::default(),
         }
@@ -106,6 +111,7 @@ impl<F: Flavor> Response<F> {
             extensions: parts.extensions,
             meta,
             state: BodyState::new(body),
+            encoding: Default::default(),
             reader: Default::default(),
             driver,
         }
@@ -133,6 +139,7 @@ impl<F: Flavor> Response<F> {
             extensions: self.extensions,
             meta: self.meta,
             state: self.state,
+            encoding: self.encoding,
             reader: self.reader,
             driver,
         }
@@ -141,6 +148,26 @@ impl<F: Flavor> Response<F> {
     /// Installs how the body is waited for (blocking client crates do this).
     pub fn set_driver(&mut self, driver: F::Driver) {
         self.driver = driver;
+    }
+
+    /// A text stream over the body (shared by both flavours' text APIs).
+    pub(crate) fn text_stream_inner(
+        &mut self,
+        split: text_stream::Split,
+    ) -> text_stream::TextStream<'_> {
+        let Response {
+            state,
+            meta,
+            headers,
+            encoding,
+            ..
+        } = self;
+        let content_type = headers
+            .as_map()
+            .get(http::header::CONTENT_TYPE)
+            .map(http::HeaderValue::as_bytes);
+        let chunks = chunk_stream::ChunkStream::new(state, meta, state::Take::Decoded, None);
+        text_stream::TextStream::new(chunks, *encoding, content_type, split)
     }
 
     /// The status code.
@@ -301,6 +328,14 @@ impl<F: Flavor> fmt::Debug for Response<F> {
             .field("headers", &self.headers)
             .field("url", &self.url())
             .finish_non_exhaustive()
+    }
+}
+
+impl<F: Flavor> From<http::Response<Body>> for Response<F> {
+    /// The response with no driver: a blocking response made this way can read a body
+    /// in memory, not a stream that is still arriving (clients install their driver).
+    fn from(response: http::Response<Body>) -> Response<F> {
+        Response::from_http(response, F::Driver::default())
     }
 }
 
