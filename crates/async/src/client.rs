@@ -10,6 +10,7 @@ use xhttp_core::client::{ClientBuilder, ClientConfig, ClientFlavor, SendMode};
 use xhttp_core::{Async, Body, Error, ErrorKind, Request, RequestHead, Response, Url};
 
 use crate::body_channel;
+use crate::http::HttpTransport;
 use crate::pending::Pending;
 use crate::transport::BoxTransport;
 
@@ -38,6 +39,8 @@ pub struct AsyncClient {
 
 struct Inner {
     config: ClientConfig<BoxTransport>,
+    /// The built-in transport, for requests no other transport serves.
+    default_transport: BoxTransport,
     closed: AtomicBool,
 }
 
@@ -53,9 +56,17 @@ impl AsyncClient {
     }
 
     fn with_config(config: ClientConfig<BoxTransport>) -> AsyncClient {
+        let default_transport = BoxTransport::new(
+            HttpTransport::builder()
+                .options(config.http.clone())
+                .limits(config.limits)
+                .env(config.env.clone(), config.trust_env)
+                .build(),
+        );
         AsyncClient {
             inner: Arc::new(Inner {
                 config,
+                default_transport,
                 closed: AtomicBool::new(false),
             }),
         }
@@ -134,13 +145,14 @@ impl AsyncClient {
         if let Some(transport) = &self.inner.config.transport {
             return Ok(transport.clone());
         }
-        Err(
-            Error::new(ErrorKind::UnsupportedProtocol).with_message(format!(
-                "no transport for '{}' URLs: give the client one with .transport(...) \
-             (the built-in HTTP transport is not part of this build yet)",
-                url.scheme()
-            )),
-        )
+        match url.scheme() {
+            "http" | "https" => Ok(self.inner.default_transport.clone()),
+            other => Err(
+                Error::new(ErrorKind::UnsupportedProtocol).with_message(format!(
+                    "request URL has an unsupported protocol '{other}://'"
+                )),
+            ),
+        }
     }
 }
 

@@ -4,9 +4,13 @@
 
 pub mod body_channel;
 mod client;
+pub mod connect;
+pub mod http;
 mod pending;
 pub mod transport;
 
 pub use client::AsyncClient;
+pub use connect::dns::{Resolve, SystemResolver};
+pub use http::{HttpTransport, HttpTransportBuilder};
 pub use pending::Pending;
 pub use transport::{BoxTransport, MockTransport, Transport};

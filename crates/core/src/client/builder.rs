@@ -39,7 +39,7 @@ impl<C: ClientFlavor> ClientBuilder<C> {
         Self::default()
     }
 
-    fn with(
+    pub(super) fn with(
         mut self,
         change: impl FnOnce(&mut ClientConfig<C::Transport>) -> Result<(), Error>,
     ) -> Self {

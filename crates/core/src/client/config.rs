@@ -5,6 +5,7 @@ use std::fmt;
 use crate::auth::Auth;
 use crate::env::Env;
 use crate::headers::Headers;
+use crate::http_options::HttpOptions;
 use crate::limits::Limits;
 use crate::query::QueryParams;
 use crate::timeout::Timeout;
@@ -49,6 +50,8 @@ pub struct ClientConfig<T> {
     pub max_redirects: usize,
     /// Connection pool limits.
     pub limits: Limits,
+    /// The built-in HTTP transport's settings (protocols, TLS, connecting).
+    pub http: HttpOptions,
     /// The transport for every request; `None` means the default HTTP transport.
     pub transport: Option<T>,
     /// Transports by URL pattern (`"all://"`, `"https://example.com"`...); a `None`
@@ -72,6 +75,7 @@ impl<T> Default for ClientConfig<T> {
             follow_redirects: false,
             max_redirects: DEFAULT_MAX_REDIRECTS,
             limits: Limits::default(),
+            http: HttpOptions::default(),
             transport: None,
             mounts: Vec::new(),
             trust_env: true,
@@ -92,6 +96,7 @@ impl<T: fmt::Debug> fmt::Debug for ClientConfig<T> {
             .field("follow_redirects", &self.follow_redirects)
             .field("max_redirects", &self.max_redirects)
             .field("limits", &self.limits)
+            .field("http", &self.http)
             .field("transport", &self.transport)
             .field("mounts", &self.mounts)
             .field("trust_env", &self.trust_env)

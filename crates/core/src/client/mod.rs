@@ -8,6 +8,7 @@
 //! different thing per client (a response, or a future of one).
 
 mod builder;
+mod builder_http;
 mod config;
 mod into_url;
 mod merge;

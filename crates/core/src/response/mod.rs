@@ -226,6 +226,23 @@ impl<F: Flavor> Response<F> {
         &mut self.meta
     }
 
+    /// The server's address, when the transport connected over TCP.
+    pub fn remote_addr(&self) -> Option<std::net::SocketAddr> {
+        self.connection_info().and_then(|info| info.remote_addr)
+    }
+
+    /// What TLS negotiated, on https.
+    pub fn tls_info(&self) -> Option<&crate::TlsInfo> {
+        self.connection_info().and_then(|info| info.tls.as_ref())
+    }
+
+    /// What the transport knew of the connection.
+    pub fn connection_info(&self) -> Option<&crate::ConnectionInfo> {
+        self.extensions
+            .get::<std::sync::Arc<crate::ConnectionInfo>>()
+            .map(|info| &**info)
+    }
+
     /// The request this response answers, when the client recorded it.
     pub fn request(&self) -> Option<&RequestHead> {
         self.meta.request.as_deref()

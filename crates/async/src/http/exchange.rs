@@ -1,0 +1,272 @@
+//! One exchange on the built-in transport: a connection from the pool or a new one, the
+//! request sent with the write and read timeouts watched, the response body wrapped.
+
+use std::future::Future;
+use std::pin::pin;
+use std::sync::Arc;
+use std::time::Duration;
+
+use http::header::{self, HeaderValue};
+use hyper::body::Incoming;
+use tokio::time::Instant;
+use xhttp_core::{Body, Error, ErrorKind, RequestContext, Timeout};
+
+use super::body::{ResponseBody, Return};
+use super::conn::{Conn, Sender, handshake};
+use super::errors::{self, Phase};
+use super::key::Key;
+use super::transport::Shared;
+use super::watch::{Progress, WatchedBody};
+
+/// Sends `request` and answers its response, within the request's timeouts.
+pub(crate) async fn send(
+    shared: Arc<Shared>,
+    request: http::Request<Body>,
+) -> Result<http::Response<Body>, Error> {
+    let timeout = request
+        .extensions()
+        .get::<RequestContext>()
+        .and_then(|context| context.timeout)
+        .unwrap_or_default();
+    let total = timeout.total().map(|limit| Instant::now() + limit);
+    let exchange = exchange(&shared, request, timeout, total);
+    match total {
+        Some(deadline) => tokio::time::timeout_at(deadline, exchange)
+            .await
+            .unwrap_or_else(|_| {
+                Err(Error::new(ErrorKind::TotalTimeout)
+                    .with_message("the total deadline passed before the response head"))
+            }),
+        None => exchange.await,
+    }
+}
+
+async fn exchange(
+    shared: &Shared,
+    request: http::Request<Body>,
+    timeout: Timeout,
+    total: Option<Instant>,
+) -> Result<http::Response<Body>, Error> {
+    let key = Key::from_uri(request.uri())?;
+    let (conn, reused) = match shared.pool.checkout(&key) {
+        Some(conn) => (conn, true),
+        None => (connect(shared, &key, timeout).await?, false),
+    };
+    let progress = Progress::new();
+    let (parts, body) = request.into_parts();
+    let request = http::Request::from_parts(parts, WatchedBody::new(body, Arc::clone(&progress)));
+    match send_on(shared, &key, conn, request, &progress, timeout, total).await {
+        Ok(response) => Ok(response),
+        // hyper gave the request back unsent: the pooled connection was dead already.
+        // Any method may be retried then, once, on a new connection.
+        Err(Failure::Unsent(request, _)) if reused => {
+            let conn = connect(shared, &key, timeout).await?;
+            match send_on(shared, &key, conn, *request, &progress, timeout, total).await {
+                Ok(response) => Ok(response),
+                Err(Failure::Unsent(_, error) | Failure::Failed(error)) => Err(error),
+            }
+        }
+        Err(Failure::Unsent(_, error) | Failure::Failed(error)) => Err(error),
+    }
+}
+
+async fn connect(shared: &Shared, key: &Key, timeout: Timeout) -> Result<Conn, Error> {
+    let connect = async {
+        let connected = shared.connector.connect(key, None).await?;
+        handshake(connected, &shared.options).await
+    };
+    match timeout.connect() {
+        Some(limit) => tokio::time::timeout(limit, connect)
+            .await
+            .unwrap_or_else(|_| {
+                Err(Error::new(ErrorKind::ConnectTimeout).with_message(format!(
+                    "no connection to {}:{} within {limit:?}",
+                    key.host, key.port
+                )))
+            }),
+        None => connect.await,
+    }
+}
+
+enum Failure {
+    /// hyper did not send the request and gave it back.
+    Unsent(Box<http::Request<WatchedBody>>, Error),
+    Failed(Error),
+}
+
+async fn send_on(
+    shared: &Shared,
+    key: &Key,
+    conn: Conn,
+    mut request: http::Request<WatchedBody>,
+    progress: &Progress,
+    timeout: Timeout,
+    total: Option<Instant>,
+) -> Result<http::Response<Body>, Failure> {
+    let Conn { sender, info } = conn;
+    let (response, on_end) = match sender {
+        Sender::H1(mut sender) => {
+            prepare_h1(&mut request);
+            if sender.ready().await.is_err() {
+                let error = Error::new(ErrorKind::RemoteProtocol)
+                    .with_message("the connection closed while idle");
+                return Err(Failure::Unsent(Box::new(request), error));
+            }
+            let sent = sender.try_send_request(request);
+            match watch(sent, progress, timeout)
+                .await
+                .map_err(Failure::Failed)?
+            {
+                Ok(response) => {
+                    let on_end = Return {
+                        pool: Arc::clone(&shared.pool),
+                        key: key.clone(),
+                        conn: Conn {
+                            sender: Sender::H1(sender),
+                            info: Arc::clone(&info),
+                        },
+                    };
+                    (response, Some(on_end))
+                }
+                Err(failed) => return Err(unsent_or_failed(failed)),
+            }
+        }
+        Sender::H2(mut sender) => {
+            prepare_h2(&mut request);
+            shared.pool.share(
+                key,
+                &sender,
+                &Conn {
+                    sender: Sender::H2(sender.clone()),
+                    info: Arc::clone(&info),
+                },
+            );
+            let sent = sender.try_send_request(request);
+            match watch(sent, progress, timeout)
+                .await
+                .map_err(Failure::Failed)?
+            {
+                Ok(response) => (response, None),
+                Err(failed) => return Err(unsent_or_failed(failed)),
+            }
+        }
+    };
+    let (mut parts, incoming): (_, Incoming) = response.into_parts();
+    parts.extensions.insert(info);
+    let body = ResponseBody::new(incoming, timeout.read(), total, on_end);
+    Ok(http::Response::from_parts(parts, Body::from_stream(body)))
+}
+
+fn unsent_or_failed(
+    mut failed: hyper::client::conn::TrySendError<http::Request<WatchedBody>>,
+) -> Failure {
+    let request = failed.take_message();
+    let error = errors::map(failed.into_error(), Phase::Request);
+    match request {
+        Some(request) => Failure::Unsent(Box::new(request), error),
+        None => Failure::Failed(error),
+    }
+}
+
+/// HTTP/1.1 wants the request target in origin form and a `Host` header.
+fn prepare_h1(request: &mut http::Request<WatchedBody>) {
+    *request.version_mut() = http::Version::HTTP_11;
+    let uri = request.uri().clone();
+    if !request.headers().contains_key(header::HOST) {
+        if let Some(authority) = uri.authority() {
+            let host = authority.as_str().rsplit('@').next().unwrap_or_default();
+            if let Ok(value) = HeaderValue::from_str(host) {
+                request.headers_mut().insert(header::HOST, value);
+            }
+        }
+    }
+    let origin = uri
+        .path_and_query()
+        .map_or("/", http::uri::PathAndQuery::as_str);
+    if let Ok(origin) = http::Uri::try_from(origin) {
+        *request.uri_mut() = origin;
+    }
+}
+
+/// HTTP/2 carries the host in `:authority` and forbids connection-specific headers.
+fn prepare_h2(request: &mut http::Request<WatchedBody>) {
+    *request.version_mut() = http::Version::HTTP_2;
+    let headers = request.headers_mut();
+    headers.remove(header::HOST);
+    headers.remove(header::CONNECTION);
+    headers.remove(header::TRANSFER_ENCODING);
+    headers.remove(header::UPGRADE);
+    headers.remove("keep-alive");
+    headers.remove("proxy-connection");
+    if headers
+        .get(header::TE)
+        .is_some_and(|value| !value.as_bytes().eq_ignore_ascii_case(b"trailers"))
+    {
+        headers.remove(header::TE);
+    }
+}
+
+/// Awaits `sent` while watching the request body: a body that hyper has not pulled from
+/// for `write` is a write timeout; once the body ended, no response head within `read`
+/// is a read timeout.
+async fn watch<T>(
+    sent: impl Future<Output = T>,
+    progress: &Progress,
+    timeout: Timeout,
+) -> Result<T, Error> {
+    let mut sent = pin!(sent);
+    let mut timer = pin!(tokio::time::sleep(Duration::from_secs(3600)));
+    loop {
+        let (check_at, kind) = match progress.finished() {
+            Some(done) => match timeout.read() {
+                Some(read) => (
+                    Some(Instant::from_std(done) + read),
+                    Some(ErrorKind::ReadTimeout),
+                ),
+                None => (None, None),
+            },
+            None => match (timeout.write(), timeout.read()) {
+                (Some(write), _) => (
+                    Some(Instant::from_std(progress.last_pull()) + write),
+                    Some(ErrorKind::WriteTimeout),
+                ),
+                // No write limit: look again later to start the read timer once the body ends.
+                (None, Some(read)) => (
+                    Some(Instant::now() + read.min(Duration::from_millis(250))),
+                    None,
+                ),
+                (None, None) => (None, None),
+            },
+        };
+        if let (Some(at), Some(kind)) = (check_at, kind) {
+            if Instant::now() >= at {
+                return Err(timeout_error(kind, timeout));
+            }
+        }
+        match check_at {
+            Some(at) => {
+                timer.as_mut().reset(at);
+                tokio::select! {
+                    biased;
+                    output = &mut sent => return Ok(output),
+                    () = &mut timer => {}
+                }
+            }
+            None => return Ok(sent.await),
+        }
+    }
+}
+
+fn timeout_error(kind: ErrorKind, timeout: Timeout) -> Error {
+    let message = match kind {
+        ErrorKind::WriteTimeout => format!(
+            "the connection took no request body data for {:?}",
+            timeout.write().unwrap_or_default()
+        ),
+        _ => format!(
+            "no response head arrived within {:?} of sending the request",
+            timeout.read().unwrap_or_default()
+        ),
+    };
+    Error::new(kind).with_message(message)
+}

@@ -1,0 +1,13 @@
+//! The built-in HTTP transport: connectors, TLS, hyper's HTTP/1.1 and HTTP/2
+//! connections, timeouts per protocol, and keep-alive.
+
+pub(crate) mod body;
+pub(crate) mod conn;
+pub(crate) mod errors;
+mod exchange;
+pub(crate) mod key;
+pub(crate) mod pool;
+mod transport;
+pub(crate) mod watch;
+
+pub use transport::{HttpTransport, HttpTransportBuilder};

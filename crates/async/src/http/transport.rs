@@ -1,0 +1,158 @@
+//! [`HttpTransport`]: the transport every client uses unless given another.
+
+use std::fmt;
+use std::sync::Arc;
+use std::task::{Context, Poll};
+
+use rustls::ClientConfig;
+use tower_service::Service;
+use xhttp_core::{Body, Env, Error, HttpOptions, Limits};
+
+use super::pool::Pool;
+use crate::connect::Connector;
+use crate::connect::dns::{Resolve, SystemResolver};
+use crate::transport::TransportFuture;
+
+/// Sends requests over HTTP/1.1 and HTTP/2 (by ALPN on https, by prior knowledge on
+/// http when configured), keeping connections alive between requests. Cheap to clone:
+/// clones share connections.
+///
+/// Timeouts come from each request's `RequestContext` (the client puts them there):
+/// `connect` bounds DNS, TCP and TLS together; `read` bounds the wait for the response
+/// head after the request body was sent and each wait between body chunks; `write`
+/// bounds each wait of the request body for the connection to take more; `total`, when
+/// set, bounds the whole exchange including the response body.
+#[derive(Clone)]
+pub struct HttpTransport {
+    pub(crate) shared: Arc<Shared>,
+}
+
+pub(crate) struct Shared {
+    pub(crate) options: Arc<HttpOptions>,
+    pub(crate) connector: Connector,
+    pub(crate) pool: Arc<Pool>,
+}
+
+impl HttpTransport {
+    /// A transport with xhttp's defaults (HTTP/2 offered by ALPN, certificates verified
+    /// against the system's roots, the process environment trusted).
+    pub fn new() -> HttpTransport {
+        HttpTransport::builder().build()
+    }
+
+    /// A builder starting from the defaults.
+    pub fn builder() -> HttpTransportBuilder {
+        HttpTransportBuilder {
+            options: HttpOptions::default(),
+            limits: Limits::default(),
+            env: Env::process(),
+            trust_env: true,
+            resolver: Arc::new(SystemResolver),
+            tls_config: None,
+        }
+    }
+}
+
+impl Default for HttpTransport {
+    fn default() -> HttpTransport {
+        HttpTransport::new()
+    }
+}
+
+impl fmt::Debug for HttpTransport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("HttpTransport")
+            .field("options", &self.shared.options)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Settings of a new [`HttpTransport`].
+pub struct HttpTransportBuilder {
+    options: HttpOptions,
+    limits: Limits,
+    env: Env,
+    trust_env: bool,
+    resolver: Arc<dyn Resolve>,
+    tls_config: Option<Arc<ClientConfig>>,
+}
+
+impl fmt::Debug for HttpTransportBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("HttpTransportBuilder")
+            .field("options", &self.options)
+            .field("limits", &self.limits)
+            .field("trust_env", &self.trust_env)
+            .field("resolver", &self.resolver)
+            .field("tls_config", &self.tls_config.is_some())
+            .finish()
+    }
+}
+
+impl HttpTransportBuilder {
+    /// Protocol, TLS and connection settings.
+    pub fn options(mut self, options: HttpOptions) -> Self {
+        self.options = options;
+        self
+    }
+
+    /// Connection limits (keep-alive count and expiry).
+    pub fn limits(mut self, limits: Limits) -> Self {
+        self.limits = limits;
+        self
+    }
+
+    /// Where `SSL_CERT_FILE`, `SSL_CERT_DIR` and `SSLKEYLOGFILE` are read from, and
+    /// whether they are read at all.
+    pub fn env(mut self, env: Env, trust_env: bool) -> Self {
+        self.env = env;
+        self.trust_env = trust_env;
+        self
+    }
+
+    /// A DNS resolver instead of the system's (overrides in the options still come first).
+    pub fn resolver(mut self, resolver: impl Resolve) -> Self {
+        self.resolver = Arc::new(resolver);
+        self
+    }
+
+    /// A whole rustls configuration, used as it is (the TLS options are then ignored; set
+    /// its ALPN protocols yourself for HTTP/2).
+    pub fn tls_config(mut self, config: Arc<ClientConfig>) -> Self {
+        self.tls_config = Some(config);
+        self
+    }
+
+    /// The transport. Nothing is loaded yet: system roots load on the first https connect.
+    pub fn build(self) -> HttpTransport {
+        let options = Arc::new(self.options);
+        HttpTransport {
+            shared: Arc::new(Shared {
+                connector: Connector::new(
+                    Arc::clone(&options),
+                    self.env,
+                    self.trust_env,
+                    self.resolver,
+                    self.tls_config,
+                ),
+                pool: Arc::new(Pool::new(&self.limits)),
+                options,
+            }),
+        }
+    }
+}
+
+impl Service<http::Request<Body>> for HttpTransport {
+    type Response = http::Response<Body>;
+    type Error = Error;
+    type Future = TransportFuture;
+
+    fn poll_ready(&mut self, _: &mut Context<'_>) -> Poll<Result<(), Error>> {
+        Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, request: http::Request<Body>) -> TransportFuture {
+        let shared = Arc::clone(&self.shared);
+        Box::pin(super::exchange::send(shared, request))
+    }
+}
