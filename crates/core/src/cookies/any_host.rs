@@ -34,7 +34,7 @@ pub(super) fn path_matches(cookie_path: &str, request_path: &str) -> bool {
 pub(super) fn request_path(url: &crate::url::Url) -> String {
     let raw = url.raw_path();
     match raw.split_once('?') {
-        Some((path, _)) if path.is_empty() => "/".to_owned(),
+        Some(("", _)) => "/".to_owned(),
         Some((path, _)) => path.to_owned(),
         None => raw.into_owned(),
     }

@@ -39,7 +39,7 @@ impl Cookies {
                 found.push((cookie.path.len(), &cookie.name, &cookie.value));
             }
         }
-        found.sort_by(|a, b| b.0.cmp(&a.0));
+        found.sort_by_key(|&(length, _, _)| std::cmp::Reverse(length));
         let pairs = found.iter().map(|&(_, name, value)| (name, value));
         join(pairs)
     }
