@@ -129,6 +129,12 @@ impl AsyncClient {
             .await
             .map_err(|error| head_error(error, &head))?;
         let mut response = Response::<Async>::from_http(response, ());
+        // Every response feeds the jar, before its body is read. The redirect loop (a
+        // later issue) must do the same for each hop, then recompute `Cookie` for the
+        // next URL from the store only (per-request cookies are not re-sent, as httpx).
+        if let Some(store) = &self.inner.config.cookie_store {
+            store.set_cookies(&head.url, response.headers().as_map());
+        }
         let meta = response.meta_mut();
         meta.request = Some(Arc::clone(&head));
         meta.started = Some(started);

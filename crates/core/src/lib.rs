@@ -13,11 +13,13 @@
 //!   from `http::Request<Body>` / `http::Response<Body>` without copies.
 //! * [`client`]: the builders both clients share and the [`client::ClientFlavor`]
 //!   contract; [`flavor`]: the [`Blocking`] and [`Async`] markers.
+//! * [`cookies`]: [`Cookies`], the RFC 6265 jar, and the [`CookieStore`] a client uses.
 
 pub mod auth;
 pub mod body;
 pub mod client;
 pub mod context;
+pub mod cookies;
 pub mod env;
 pub mod error;
 pub mod flavor;
@@ -38,6 +40,7 @@ pub use http;
 pub use auth::Auth;
 pub use body::Body;
 pub use context::{RequestContext, RequestHead, ResponseMeta};
+pub use cookies::{CookieStore, Cookies, Jar};
 pub use env::Env;
 pub use error::{BoxError, Error, ErrorKind};
 pub use flavor::{Async, Blocking, BlockingDriver, Flavor};

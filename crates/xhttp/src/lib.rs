@@ -65,6 +65,13 @@ pub mod types {
     pub use xhttp_core::response::blocking_api::IterBytes;
 }
 
+/// Cookies: the RFC 6265 jar ([`Cookies`](cookies::Cookies)), the shareable
+/// [`Jar`](cookies::Jar) every client gets by default, and the
+/// [`CookieStore`](cookies::CookieStore) trait for stores of your own.
+pub mod cookies {
+    pub use xhttp_core::cookies::{Cookie, CookieStore, Cookies, Jar};
+}
+
 /// The per-request context and response metadata carried through the stack.
 pub mod context {
     pub use xhttp_core::context::{RequestContext, RequestHead, ResponseMeta};

@@ -1,6 +1,6 @@
 //! The client contract, written once and run against both flavours on MockTransport:
-//! merge rules, send vs stream, every body API, the stream errors, one-shot uploads and
-//! raise_for_status.
+//! merge rules, send vs stream, every body API, the stream errors, one-shot uploads,
+//! raise_for_status and cookies.
 
 use std::io::Read as _;
 use std::sync::{Arc, Mutex};
@@ -76,6 +76,27 @@ impl Seen {
             .map(|(_, value)| value.as_str())
             .collect()
     }
+}
+
+/// A transport that sets cookies: `/login` sets `session` (host-only, path `/`),
+/// `/logout` deletes it; every request is recorded.
+fn cookie_server() -> (MockTransport, Arc<Mutex<Vec<Seen>>>) {
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let log = Arc::clone(&seen);
+    let transport = MockTransport::new(move |request: Request| {
+        log.lock().unwrap().push(Seen::from(&request));
+        let response = xhttp::Response::new(StatusCode::OK).with_content("ok");
+        let set_cookie = match request.url().path().as_ref() {
+            "/login" => "session=abc; Path=/",
+            "/logout" => "session=; Path=/; Max-Age=0",
+            _ => return response,
+        };
+        response.with_header(
+            xhttp::http::header::SET_COOKIE,
+            xhttp::HeaderValue::from_static(set_cookie),
+        )
+    });
+    (transport, seen)
 }
 
 /// Body helpers with one name per operation and a flavour each.
@@ -337,6 +358,109 @@ macro_rules! contract {
                 let error = clone.get("http://h/").send() $($await)* .unwrap_err();
                 assert_eq!(error.kind(), ErrorKind::ClientClosed);
                 assert!(error.to_string().contains("GET http://h/"), "{error}");
+            }
+
+            #[$($test)*]
+            $($async)? fn a_cookie_set_by_a_response_goes_with_the_next_request() {
+                let (transport, seen) = cookie_server();
+                let client = client(transport).build().unwrap();
+                client.get("http://example.org/login").send() $($await)* .unwrap();
+                client.get("http://example.org/home").send() $($await)* .unwrap();
+                client.get("http://www.example.org/home").send() $($await)* .unwrap();
+                client.get("http://example.org/logout").send() $($await)* .unwrap();
+                client.get("http://example.org/home").send() $($await)* .unwrap();
+                let seen = seen.lock().unwrap();
+                let cookies: Vec<Vec<&str>> = seen.iter().map(|s| s.header("cookie")).collect();
+                // host-only: not sent to www.example.org; Max-Age=0 deleted it
+                let expected: [&[&str]; 5] = [&[], &["session=abc"], &[], &["session=abc"], &[]];
+                assert_eq!(cookies, expected);
+            }
+
+            #[$($test)*]
+            $($async)? fn a_request_cookie_is_sent_once_and_wins_on_its_name() {
+                let (transport, seen) = cookie_server();
+                let client = client(transport).cookie("client", "1").build().unwrap();
+                client.get("http://example.org/login").cookie("once", "x").send() $($await)* .unwrap();
+                client.get("http://example.org/a").cookie("session", "mine").send() $($await)* .unwrap();
+                client.get("http://other.net/b").send() $($await)* .unwrap();
+                let seen = seen.lock().unwrap();
+                assert_eq!(seen[0].header("cookie"), ["client=1; once=x"]);
+                assert_eq!(seen[1].header("cookie"), ["client=1; session=mine"]);
+                // not persisted; the client's cookie() goes to any host
+                assert_eq!(seen[2].header("cookie"), ["client=1"]);
+            }
+
+            #[$($test)*]
+            $($async)? fn an_explicit_cookie_header_disables_the_jar() {
+                let (transport, seen) = cookie_server();
+                let client = client(transport).cookie("client", "1").build().unwrap();
+                client.get("http://example.org/login").send() $($await)* .unwrap();
+                client.get("http://example.org/").header("cookie", "mine=2").cookie("req", "3").send() $($await)* .unwrap();
+                assert_eq!(seen.lock().unwrap()[1].header("cookie"), ["mine=2"]);
+            }
+
+            #[$($test)*]
+            $($async)? fn two_clients_can_share_a_jar() {
+                let (transport, seen) = cookie_server();
+                let jar = Arc::new(xhttp::cookies::Jar::new());
+                let first = client(transport.clone()).cookie_store(Arc::clone(&jar)).build().unwrap();
+                let second = client(transport).cookie_store(Arc::clone(&jar)).build().unwrap();
+                first.get("http://example.org/login").send() $($await)* .unwrap();
+                second.get("http://example.org/next").send() $($await)* .unwrap();
+                assert_eq!(seen.lock().unwrap()[1].header("cookie"), ["session=abc"]);
+                assert_eq!(jar.lock().get("session", Some("example.org"), Some("/")).unwrap().as_deref(), Some("abc"));
+            }
+
+            #[$($test)*]
+            $($async)? fn a_client_without_cookies_sends_and_keeps_none() {
+                let (transport, seen) = cookie_server();
+                let client = client(transport).no_cookies().build().unwrap();
+                client.get("http://example.org/login").send() $($await)* .unwrap();
+                client.get("http://example.org/next").send() $($await)* .unwrap();
+                client.get("http://example.org/own").cookie("a", "1").send() $($await)* .unwrap();
+                let seen = seen.lock().unwrap();
+                assert!(seen[1].header("cookie").is_empty());
+                assert_eq!(seen[2].header("cookie"), ["a=1"]);
+                let (transport, _) = cookie_server();
+                let error = client_error(client_builder_no_jar(transport).cookie("a", "1").build());
+                assert_eq!(error.kind(), ErrorKind::InvalidHeader);
+            }
+
+            #[$($test)*]
+            $($async)? fn a_store_of_your_own_is_used() {
+                #[derive(Debug, Default)]
+                struct Recorder(Mutex<Vec<String>>);
+                impl xhttp::cookies::CookieStore for Recorder {
+                    fn set_cookies(&self, url: &xhttp::Url, headers: &xhttp::http::HeaderMap) {
+                        for value in headers.get_all("set-cookie") {
+                            self.0.lock().unwrap().push(format!("{url} {}", value.to_str().unwrap()));
+                        }
+                    }
+                    fn cookies(&self, _: &xhttp::Url) -> Option<xhttp::HeaderValue> {
+                        Some(xhttp::HeaderValue::from_static("fixed=1"))
+                    }
+                }
+                let (transport, seen) = cookie_server();
+                let store = Arc::new(Recorder::default());
+                let custom = client(transport).cookie_store(Arc::clone(&store)).build().unwrap();
+                custom.get("http://example.org/login").send() $($await)* .unwrap();
+                assert_eq!(seen.lock().unwrap()[0].header("cookie"), ["fixed=1"]);
+                assert_eq!(*store.0.lock().unwrap(), ["http://example.org/login session=abc; Path=/"]);
+                // cookie() needs a Jar
+                let (transport, _) = cookie_server();
+                let built = client(transport).cookie_store(store).cookie("a", "1").build();
+                assert_eq!(client_error(built).kind(), ErrorKind::InvalidHeader);
+            }
+
+            fn client_builder_no_jar(transport: MockTransport) -> xhttp::client::ClientBuilder<$client> {
+                client(transport).no_cookies()
+            }
+
+            fn client_error(built: Result<$client, xhttp::Error>) -> xhttp::Error {
+                match built {
+                    Ok(_) => panic!("the client was built"),
+                    Err(error) => error,
+                }
             }
 
             #[$($test)*]

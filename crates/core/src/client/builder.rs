@@ -2,6 +2,7 @@
 
 use std::fmt;
 use std::marker::PhantomData;
+use std::sync::Arc;
 
 use http::{HeaderName, HeaderValue};
 
@@ -10,6 +11,7 @@ use super::request_builder::header_pair;
 use super::{ClientFlavor, IntoUrl};
 use crate::Error;
 use crate::auth::Auth;
+use crate::cookies::CookieStore;
 use crate::env::Env;
 use crate::limits::Limits;
 use crate::timeout::Timeout;
@@ -21,6 +23,8 @@ use crate::timeout::Timeout;
 /// An invalid argument is kept and reported by [`build`](ClientBuilder::build).
 pub struct ClientBuilder<C: ClientFlavor> {
     config: Result<ClientConfig<C::Transport>, Error>,
+    /// `cookie()` calls, added to the client's jar by `build()`.
+    cookies: Vec<(String, String)>,
     client: PhantomData<fn() -> C>,
 }
 
@@ -28,6 +32,7 @@ impl<C: ClientFlavor> Default for ClientBuilder<C> {
     fn default() -> Self {
         ClientBuilder {
             config: Ok(ClientConfig::default()),
+            cookies: Vec::new(),
             client: PhantomData,
         }
     }
@@ -94,11 +99,32 @@ impl<C: ClientFlavor> ClientBuilder<C> {
         })
     }
 
-    /// A cookie sent with every request.
-    pub fn cookie(self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        let (name, value) = (name.into(), value.into());
+    /// A cookie valid for any host (domain `""`, path `/`), put in the client's jar when
+    /// the client is built: sent with every request, until a server replaces it.
+    ///
+    /// The jar is the default one, or the [`Jar`](crate::cookies::Jar) given to
+    /// [`cookie_store`](Self::cookie_store) (shared jars get the cookie too). With
+    /// [`no_cookies`](Self::no_cookies) or a store that is not a `Jar`, `build` fails
+    /// with `InvalidHeader`; a bad name or value fails the same way.
+    pub fn cookie(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.cookies.push((name.into(), value.into()));
+        self
+    }
+
+    /// Where the client keeps cookies, instead of a fresh jar of its own: a
+    /// [`Jar`](crate::cookies::Jar) shared with other clients, or a store of your own.
+    pub fn cookie_store<S: CookieStore + 'static>(self, store: Arc<S>) -> Self {
         self.with(|config| {
-            config.cookies.push((name, value));
+            config.cookie_store = Some(store);
+            Ok(())
+        })
+    }
+
+    /// No cookie store: responses' cookies are dropped, and requests carry only their
+    /// own cookies.
+    pub fn no_cookies(self) -> Self {
+        self.with(|config| {
+            config.cookie_store = None;
             Ok(())
         })
     }
@@ -196,7 +222,26 @@ impl<C: ClientFlavor> ClientBuilder<C> {
 
     /// The client.
     pub fn build(self) -> Result<C, Error> {
-        C::from_config(self.config?)
+        let config = self.config?;
+        if !self.cookies.is_empty() {
+            let jar = config.cookie_store.as_deref().and_then(CookieStore::jar);
+            let Some(jar) = jar else {
+                return Err(Error::new(crate::ErrorKind::InvalidHeader).with_message(
+                    "ClientBuilder::cookie needs a cookie Jar, but the client has none \
+                     (no_cookies) or a cookie store of another type",
+                ));
+            };
+            // All checked before any reaches a jar that may be shared.
+            let mut checked = crate::cookies::Cookies::new();
+            for (name, value) in &self.cookies {
+                checked.set(name, value, "", "/")?;
+            }
+            let mut cookies = jar.lock();
+            for (name, value) in &self.cookies {
+                cookies.set(name, value, "", "/")?;
+            }
+        }
+        C::from_config(config)
     }
 }
 
@@ -204,6 +249,7 @@ impl<C: ClientFlavor> fmt::Debug for ClientBuilder<C> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientBuilder")
             .field("config", &self.config)
+            .field("cookies", &self.cookies.len())
             .finish()
     }
 }

@@ -1,8 +1,10 @@
 //! The settings a [`ClientBuilder`](super::ClientBuilder) gathers.
 
 use std::fmt;
+use std::sync::Arc;
 
 use crate::auth::Auth;
+use crate::cookies::{CookieStore, Jar};
 use crate::env::Env;
 use crate::headers::Headers;
 use crate::http_options::HttpOptions;
@@ -38,8 +40,10 @@ pub struct ClientConfig<T> {
     pub headers: Headers,
     /// Merged into every request's query.
     pub params: QueryParams,
-    /// Cookies sent with every request (`name`, `value`), unless it has a `Cookie` header.
-    pub cookies: Vec<(String, String)>,
+    /// Where cookies are kept: every response's `Set-Cookie` headers go in, every
+    /// request's `Cookie` header comes out (unless the request has its own). Default: a
+    /// fresh [`Jar`]; `None`: no cookies at all.
+    pub cookie_store: Option<Arc<dyn CookieStore>>,
     /// Credentials for every request, unless a request says otherwise.
     pub auth: Option<Auth>,
     /// Timeouts of every request, unless a request gives its own.
@@ -69,7 +73,7 @@ impl<T> Default for ClientConfig<T> {
             base_url: None,
             headers: default_headers(),
             params: QueryParams::default(),
-            cookies: Vec::new(),
+            cookie_store: Some(Arc::new(Jar::new())),
             auth: None,
             timeout: Timeout::default(),
             follow_redirects: false,
@@ -90,7 +94,7 @@ impl<T: fmt::Debug> fmt::Debug for ClientConfig<T> {
             .field("base_url", &self.base_url)
             .field("headers", &self.headers)
             .field("params", &self.params)
-            .field("cookies", &self.cookies.len())
+            .field("cookie_store", &self.cookie_store)
             .field("auth", &self.auth)
             .field("timeout", &self.timeout)
             .field("follow_redirects", &self.follow_redirects)

@@ -6,6 +6,7 @@ use super::config::ClientConfig;
 use crate::auth::Auth;
 use crate::body::Body;
 use crate::context::RequestContext;
+use crate::cookies::request_cookie_header;
 use crate::headers::Headers;
 use crate::query::QueryParams;
 use crate::timeout::Timeout;
@@ -36,7 +37,7 @@ pub struct RequestParts {
     pub headers: Headers,
     /// Request params, merged over the client's and into the URL's query.
     pub params: QueryParams,
-    /// Request cookies, over the client's, for this request only.
+    /// Request cookies, over the client's (the same name wins), for this request only.
     pub cookies: Vec<(String, String)>,
     /// The body.
     pub body: Body,
@@ -104,7 +105,8 @@ pub fn merge_request<T>(config: &ClientConfig<T>, parts: RequestParts) -> Result
         }
     }
     if !map.contains_key(header::COOKIE) {
-        if let Some(cookie) = cookie_header(&config.cookies, &cookies)? {
+        let store = config.cookie_store.as_deref();
+        if let Some(cookie) = request_cookie_header(store, &url, &cookies)? {
             map.insert(header::COOKIE, cookie);
         }
     }
@@ -134,38 +136,6 @@ fn resolve_url(base_url: Option<&Url>, url: Url) -> Result<Url, Error> {
             .with_message("request URL is missing an 'http://' or 'https://' protocol")
             .with_url(&url)),
     }
-}
-
-/// `a=1; b=2`: the client's cookies, then the request's, a request cookie replacing a
-/// client cookie of the same name.
-fn cookie_header(
-    client: &[(String, String)],
-    request: &[(String, String)],
-) -> Result<Option<HeaderValue>, Error> {
-    if client.is_empty() && request.is_empty() {
-        return Ok(None);
-    }
-    let mut pairs: Vec<(&str, &str)> = Vec::with_capacity(client.len() + request.len());
-    for (name, value) in client.iter().chain(request) {
-        match pairs
-            .iter_mut()
-            .find(|(existing, _)| *existing == name.as_str())
-        {
-            Some(pair) => pair.1 = value,
-            None => pairs.push((name, value)),
-        }
-    }
-    let text = pairs
-        .iter()
-        .map(|(name, value)| format!("{name}={value}"))
-        .collect::<Vec<_>>()
-        .join("; ");
-    let mut value = HeaderValue::try_from(text).map_err(|_| {
-        Error::new(ErrorKind::InvalidHeader)
-            .with_message("a cookie holds characters not allowed in a Cookie header")
-    })?;
-    value.set_sensitive(true);
-    Ok(Some(value))
 }
 
 /// `Content-Length` for a body of known length (and `0` for an empty POST, PUT or
