@@ -1,6 +1,7 @@
 //! The settings a [`ClientBuilder`](super::ClientBuilder) gathers.
 
 use std::fmt;
+use std::sync::Arc;
 
 use crate::auth::Auth;
 use crate::env::Env;
@@ -40,7 +41,7 @@ pub struct ClientConfig<T> {
     /// Cookies sent with every request (`name`, `value`), unless it has a `Cookie` header.
     pub cookies: Vec<(String, String)>,
     /// Credentials for every request, unless a request says otherwise.
-    pub auth: Option<Auth>,
+    pub auth: Option<Arc<dyn Auth>>,
     /// Timeouts of every request, unless a request gives its own.
     pub timeout: Timeout,
     /// Whether redirects are followed (default: no, as httpx).
