@@ -117,3 +117,73 @@ impl fmt::Debug for AuthDriver {
             .finish_non_exhaustive()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use http::StatusCode;
+
+    use super::*;
+    use crate::auth::test_driver::{exchange, get};
+    use crate::headers::Headers;
+
+    /// Asks for the same request again, forever.
+    #[derive(Debug)]
+    struct Forever;
+
+    struct ForeverFlow;
+
+    impl Auth for Forever {
+        fn flow(&self) -> Box<dyn AuthFlow> {
+            Box::new(ForeverFlow)
+        }
+    }
+
+    impl AuthFlow for ForeverFlow {
+        fn authenticate(&mut self, _request: &mut Request) -> Result<(), Error> {
+            Ok(())
+        }
+
+        fn on_response(
+            &mut self,
+            request: &Request,
+            _response: &AuthResponse<'_>,
+        ) -> Result<Option<Request>, Error> {
+            Ok(request.try_clone())
+        }
+    }
+
+    #[test]
+    fn a_flow_that_never_ends_is_stopped() {
+        let mut sent = 0;
+        let error = exchange(&Forever, get("http://h/"), |_| {
+            sent += 1;
+            (StatusCode::UNAUTHORIZED, Headers::new())
+        })
+        .unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::LocalProtocol);
+        assert_eq!(sent, MAX_AUTH_ROUNDS + 1);
+    }
+
+    #[test]
+    fn responses_without_a_request_sent_end_nothing() {
+        let headers = Headers::new();
+        let mut driver = AuthDriver::new(&Forever);
+        let view = AuthResponse::new(StatusCode::OK, &headers);
+        assert!(driver.on_response(&view).unwrap().is_none());
+    }
+
+    #[test]
+    fn the_flow_sees_the_request_as_sent_and_its_body() {
+        let mut request = get("http://h/");
+        request.set_body(crate::Body::from_bytes("payload"));
+        let mut driver = AuthDriver::new(&Forever);
+        driver.start(&mut request).unwrap();
+        let headers = Headers::new();
+        let next = driver
+            .on_response(&AuthResponse::new(StatusCode::UNAUTHORIZED, &headers))
+            .unwrap()
+            .unwrap();
+        assert_eq!(next.content().unwrap(), b"payload");
+        assert!(format!("{driver:?}").contains("rounds: 1"));
+    }
+}
