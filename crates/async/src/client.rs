@@ -97,7 +97,12 @@ impl AsyncClient {
         async move { client.run(request?, mode).await }
     }
 
-    async fn run(self, mut request: Request, mode: SendMode) -> Result<Response<Async>, Error> {
+    /// One request on the wire, without authentication (see `auth_driver`).
+    pub(crate) async fn send_once(
+        self,
+        mut request: Request,
+        mode: SendMode,
+    ) -> Result<Response<Async>, Error> {
         if self.is_closed() {
             return Err(request_error(
                 Error::new(ErrorKind::ClientClosed)

@@ -2,6 +2,7 @@
 //! [`MockTransport`](transport::MockTransport). Users normally depend on the `xhttp`
 //! crate, which re-exports all of this.
 
+mod auth_driver;
 pub mod body_channel;
 mod client;
 pub mod connect;

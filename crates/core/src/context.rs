@@ -4,6 +4,7 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use crate::auth::Auth;
 use crate::timeout::Timeout;
 use crate::url::Url;
 
@@ -18,6 +19,9 @@ pub struct RequestContext {
     pub timeout: Option<Timeout>,
     /// Whether to follow redirects; `None` means the client's setting.
     pub follow_redirects: Option<bool>,
+    /// The authentication chosen for this request (client's, request's or the URL's
+    /// userinfo), run by the client's auth driver; `None` means none.
+    pub auth: Option<Arc<dyn Auth>>,
 }
 
 impl RequestContext {
@@ -27,6 +31,7 @@ impl RequestContext {
             url,
             timeout: None,
             follow_redirects: None,
+            auth: None,
         }
     }
 }

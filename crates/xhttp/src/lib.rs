@@ -32,6 +32,10 @@ pub use xhttp_core::{
     query::QueryParams, timeout::Timeout, url::Url,
 };
 
+/// Authentication: the [`Auth`] trait and the schemes (Basic, Bearer, Digest, `.netrc`,
+/// closures).
+pub use xhttp_core::auth::{self, BasicAuth, BearerAuth, DigestAuth, FnAuth, NetRcAuth};
+
 pub use xhttp_async::{AsyncClient, BoxTransport, MockTransport, Pending, Transport};
 #[cfg(feature = "blocking")]
 pub use xhttp_blocking::Client;

@@ -25,6 +25,99 @@ fn recording(chunks: &'static [&'static str]) -> (MockTransport, Arc<Mutex<Vec<S
     (transport, seen)
 }
 
+/// A server that wants Digest credentials `user` / `pass` (realm `r`, nonce `n1`,
+/// `qop=auth`, MD5): it answers 401 with the challenge unless the `Authorization`
+/// header carries the right response, recomputed here.
+fn digest_server() -> (MockTransport, Arc<Mutex<Vec<Seen>>>) {
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let log = Arc::clone(&seen);
+    let transport = MockTransport::new(move |request: Request| {
+        log.lock().unwrap().push(Seen::from(&request));
+        let right = request.headers().get("authorization").is_some_and(|value| {
+            digest_is_right(&value, request.method().as_str(), &request.url().raw_path())
+        });
+        if right {
+            return xhttp::Response::new(StatusCode::OK).with_content("welcome");
+        }
+        xhttp::Response::new(StatusCode::UNAUTHORIZED)
+            .with_header(
+                xhttp::http::header::WWW_AUTHENTICATE,
+                xhttp::HeaderValue::from_static(
+                    r#"Digest realm="r", nonce="n1", qop="auth", opaque="o""#,
+                ),
+            )
+            .with_content("who are you?")
+    });
+    (transport, seen)
+}
+
+fn digest_is_right(header: &str, method: &str, uri: &str) -> bool {
+    use md5::{Digest as _, Md5};
+    let md5 = |text: String| format!("{:x}", Md5::digest(text.as_bytes()));
+    let Some(fields) = header.strip_prefix("Digest ") else {
+        return false;
+    };
+    let fields: std::collections::HashMap<&str, &str> = fields
+        .split(", ")
+        .filter_map(|field| field.split_once('='))
+        .map(|(name, value)| (name, value.trim_matches('"')))
+        .collect();
+    let field = |name: &str| fields.get(name).copied().unwrap_or_default();
+    let ha1 = md5("user:r:pass".to_owned());
+    let ha2 = md5(format!("{method}:{uri}"));
+    let expected = md5(format!(
+        "{ha1}:n1:{}:{}:auth:{ha2}",
+        field("nc"),
+        field("cnonce")
+    ));
+    field("username") == "user"
+        && field("nonce") == "n1"
+        && field("uri") == uri
+        && field("opaque") == "o"
+        && field("response") == expected
+}
+
+/// A custom scheme that reads the token out of the 401 response body and retries with
+/// it (exercises `requires_response_body` in the client's driver).
+#[derive(Debug)]
+struct TokenFromBody;
+
+struct TokenFlow;
+
+impl xhttp::auth::Auth for TokenFromBody {
+    fn requires_response_body(&self) -> bool {
+        true
+    }
+
+    fn flow(&self) -> Box<dyn xhttp::auth::AuthFlow> {
+        Box::new(TokenFlow)
+    }
+}
+
+impl xhttp::auth::AuthFlow for TokenFlow {
+    fn authenticate(&mut self, _request: &mut Request) -> Result<(), xhttp::Error> {
+        Ok(())
+    }
+
+    fn on_response(
+        &mut self,
+        request: &Request,
+        response: &xhttp::auth::AuthResponse<'_>,
+    ) -> Result<Option<Request>, xhttp::Error> {
+        if response.status() != StatusCode::UNAUTHORIZED {
+            return Ok(None);
+        }
+        let body = response.body().expect("the driver read the body");
+        let token = std::str::from_utf8(body)
+            .unwrap()
+            .trim_start_matches("token=");
+        let mut next = request.try_clone().unwrap();
+        next.headers_mut()
+            .insert("authorization", format!("Bearer {token}"))?;
+        Ok(Some(next))
+    }
+}
+
 /// A one-shot body of several chunks, produced on another thread so that reading it
 /// really waits.
 fn streamed(chunks: &'static [&'static str]) -> Body {
@@ -347,6 +440,72 @@ macro_rules! contract {
                 assert_eq!(seen[0].url, "http://h/");
                 assert_eq!(seen[0].header("authorization"), ["Basic dXNlcjpwYXNz"]);
                 assert_eq!(seen[1].header("authorization"), ["Bearer t0k"]);
+            }
+
+            #[$($test)*]
+            $($async)? fn digest_auth_answers_the_challenge_then_reuses_it() {
+                let (transport, seen) = digest_server();
+                let client = client(transport)
+                    .auth(xhttp::DigestAuth::new("user", "pass"))
+                    .build()
+                    .unwrap();
+                let first = client.get("http://h/dir/index.html?x=1").send() $($await)* .unwrap();
+                assert_eq!(first.status(), StatusCode::OK);
+                assert_eq!(first.content().unwrap(), "welcome");
+                let again = client.get("http://h/again").send() $($await)* .unwrap();
+                assert_eq!(again.status(), StatusCode::OK);
+                let wrong = client
+                    .get("http://h/")
+                    .auth(xhttp::DigestAuth::new("user", "nope"))
+                    .send() $($await)* .unwrap();
+                assert_eq!(wrong.status(), StatusCode::UNAUTHORIZED);
+                let seen = seen.lock().unwrap();
+                let authorization: Vec<Vec<&str>> =
+                    seen.iter().map(|s| s.header("authorization")).collect();
+                assert_eq!(seen.len(), 5, "{authorization:?}");
+                assert!(authorization[0].is_empty());
+                assert!(authorization[1][0].contains("uri=\"/dir/index.html?x=1\""));
+                assert!(authorization[1][0].contains("nc=00000001"));
+                assert!(authorization[2][0].contains("nc=00000002"));
+                assert!(authorization[3].is_empty());
+                assert!(authorization[4][0].contains("nc=00000001"));
+            }
+
+            #[$($test)*]
+            $($async)? fn auth_precedence_client_request_and_url_userinfo() {
+                let (transport, seen) = recording(&["ok"]);
+                let client = client(transport).basic_auth("c", "p").build().unwrap();
+                client.get("http://u:p@h/").send() $($await)* .unwrap();
+                client.get("http://u:p@h/").no_auth().send() $($await)* .unwrap();
+                client.get("http://h/").no_auth().send() $($await)* .unwrap();
+                client.get("http://h/").auth(xhttp::FnAuth::new(|r: &mut Request| {
+                    r.headers_mut().insert("x-signed", "yes")
+                })).send() $($await)* .unwrap();
+                let seen = seen.lock().unwrap();
+                assert_eq!(seen[0].header("authorization"), ["Basic Yzpw"]);
+                assert_eq!(seen[1].header("authorization"), ["Basic dTpw"]);
+                assert!(seen[2].header("authorization").is_empty());
+                assert!(seen[3].header("authorization").is_empty());
+                assert_eq!(seen[3].header("x-signed"), ["yes"]);
+                assert!(seen.iter().all(|s| s.url == "http://h/"));
+            }
+
+            #[$($test)*]
+            $($async)? fn a_flow_can_read_the_response_body_and_retry() {
+                let seen = Arc::new(Mutex::new(Vec::new()));
+                let log = Arc::clone(&seen);
+                let transport = MockTransport::new(move |request: Request| {
+                    log.lock().unwrap().push(Seen::from(&request));
+                    match request.headers().get("authorization").as_deref() {
+                        Some("Bearer s3cret") => xhttp::Response::new(StatusCode::OK).with_content("in"),
+                        _ => xhttp::Response::new(StatusCode::UNAUTHORIZED).with_body(streamed(&["token=", "s3cret"])),
+                    }
+                });
+                let client = client(transport).auth(TokenFromBody).build().unwrap();
+                let mut response = client.get("http://h/").stream() $($await)* .unwrap();
+                assert_eq!(response.status(), StatusCode::OK);
+                assert_eq!(body::read(&mut response) $($await)* .unwrap(), "in");
+                assert_eq!(seen.lock().unwrap().len(), 2);
             }
 
             #[$($test)*]

@@ -10,7 +10,7 @@ use super::config::ClientConfig;
 use super::request_builder::header_pair;
 use super::{ClientFlavor, IntoUrl};
 use crate::Error;
-use crate::auth::Auth;
+use crate::auth::{Auth, BasicAuth, BearerAuth};
 use crate::cookies::CookieStore;
 use crate::env::Env;
 use crate::limits::Limits;
@@ -130,7 +130,8 @@ impl<C: ClientFlavor> ClientBuilder<C> {
     }
 
     /// Credentials for every request.
-    pub fn auth(self, auth: Auth) -> Self {
+    pub fn auth(self, auth: impl Auth + 'static) -> Self {
+        let auth: std::sync::Arc<dyn Auth> = std::sync::Arc::new(auth);
         self.with(|config| {
             config.auth = Some(auth);
             Ok(())
@@ -139,12 +140,12 @@ impl<C: ClientFlavor> ClientBuilder<C> {
 
     /// HTTP Basic credentials for every request.
     pub fn basic_auth(self, username: impl Into<String>, password: impl Into<String>) -> Self {
-        self.auth(Auth::basic(username, password))
+        self.auth(BasicAuth::new(username, password))
     }
 
     /// A bearer token for every request.
     pub fn bearer_auth(self, token: impl Into<String>) -> Self {
-        self.auth(Auth::bearer(token))
+        self.auth(BearerAuth::new(token))
     }
 
     /// The timeouts (`Duration` for all four phases, or a [`Timeout`]).

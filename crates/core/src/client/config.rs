@@ -45,7 +45,7 @@ pub struct ClientConfig<T> {
     /// fresh [`Jar`]; `None`: no cookies at all.
     pub cookie_store: Option<Arc<dyn CookieStore>>,
     /// Credentials for every request, unless a request says otherwise.
-    pub auth: Option<Auth>,
+    pub auth: Option<Arc<dyn Auth>>,
     /// Timeouts of every request, unless a request gives its own.
     pub timeout: Timeout,
     /// Whether redirects are followed (default: no, as httpx).

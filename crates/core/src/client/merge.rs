@@ -1,9 +1,11 @@
 //! httpx's merge of client defaults into a request, with xhttp's deliberate differences.
 
+use std::sync::Arc;
+
 use http::header::{self, HeaderValue};
 
 use super::config::ClientConfig;
-use crate::auth::Auth;
+use crate::auth::{Auth, BasicAuth};
 use crate::body::Body;
 use crate::context::RequestContext;
 use crate::cookies::request_cookie_header;
@@ -22,7 +24,7 @@ pub enum AuthChoice {
     /// None from the client (the URL's userinfo is still used, as httpx).
     Disabled,
     /// These, instead of the client's.
-    Use(Auth),
+    Use(Arc<dyn Auth>),
 }
 
 /// What a [`RequestBuilder`](super::RequestBuilder) gathers before the merge.
@@ -86,10 +88,10 @@ pub fn merge_request<T>(config: &ClientConfig<T>, parts: RequestParts) -> Result
     };
     let auth = match auth {
         Some(auth) => Some(auth),
-        None if url.has_userinfo() => Some(Auth::basic(
+        None if url.has_userinfo() => Some(Arc::new(BasicAuth::new(
             url.username(),
             url.password().unwrap_or_default(),
-        )),
+        )) as Arc<dyn Auth>),
         None => None,
     };
     if url.has_userinfo() {
@@ -111,9 +113,6 @@ pub fn merge_request<T>(config: &ClientConfig<T>, parts: RequestParts) -> Result
         }
     }
     add_content_length(map, &method, &body);
-    if let Some(auth) = auth {
-        map.insert(header::AUTHORIZATION, auth.header_value()?);
-    }
 
     let mut request = Request::new(method, url);
     *request.headers_mut() = headers;
@@ -122,6 +121,8 @@ pub fn merge_request<T>(config: &ClientConfig<T>, parts: RequestParts) -> Result
     let context: &mut RequestContext = request.context_mut();
     context.timeout = Some(timeout.unwrap_or(config.timeout));
     context.follow_redirects = Some(follow_redirects.unwrap_or(config.follow_redirects));
+    // The client's auth driver runs it (and adds `Authorization`) when sending.
+    context.auth = auth;
     Ok(request)
 }
 

@@ -6,7 +6,7 @@ use http::{HeaderName, HeaderValue};
 
 use super::merge::{AuthChoice, RequestParts, merge_request};
 use super::{ClientFlavor, IntoUrl, SendMode};
-use crate::auth::Auth;
+use crate::auth::{Auth, BasicAuth, BearerAuth};
 use crate::body::Body;
 use crate::headers::Headers;
 use crate::query::QueryParams;
@@ -131,7 +131,8 @@ impl<C: ClientFlavor> RequestBuilder<C> {
     }
 
     /// Uses these credentials instead of the client's.
-    pub fn auth(self, auth: Auth) -> Self {
+    pub fn auth(self, auth: impl Auth + 'static) -> Self {
+        let auth: std::sync::Arc<dyn Auth> = std::sync::Arc::new(auth);
         self.with(|parts| {
             parts.auth = AuthChoice::Use(auth);
             Ok(())
@@ -140,12 +141,12 @@ impl<C: ClientFlavor> RequestBuilder<C> {
 
     /// HTTP Basic credentials for this request.
     pub fn basic_auth(self, username: impl Into<String>, password: impl Into<String>) -> Self {
-        self.auth(Auth::basic(username, password))
+        self.auth(BasicAuth::new(username, password))
     }
 
     /// A bearer token for this request.
     pub fn bearer_auth(self, token: impl Into<String>) -> Self {
-        self.auth(Auth::bearer(token))
+        self.auth(BearerAuth::new(token))
     }
 
     /// No client credentials for this request (URL userinfo still applies, as httpx).
