@@ -306,6 +306,7 @@ mod tests {
             InvalidHeader,
             CookieConflict,
             BlockingInsideRuntime,
+            InvalidBody,
         ] {
             assert!(!kind.is_request() && !kind.is_stream(), "{kind}");
         }
