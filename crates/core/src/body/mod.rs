@@ -1,5 +1,7 @@
 //! [`Body`]: what a request or response carries.
 
+mod form;
+mod json;
 mod reader;
 pub(crate) mod segment;
 
@@ -15,6 +17,8 @@ use sync_wrapper::SyncWrapper;
 
 use crate::{BoxError, Error, ErrorKind};
 
+pub use form::{encode_form, form_pairs};
+pub use json::encode_json;
 pub use reader::{READ_CHUNK, ReaderBody};
 use segment::Segment;
 
