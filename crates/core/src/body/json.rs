@@ -18,7 +18,8 @@ use crate::{Error, ErrorKind};
 /// ```
 /// use xhttp_core::body::encode_json;
 ///
-/// assert_eq!(encode_json(&serde_json::json!({"a": [1, "é"]}))?, r#"{"a":[1,"é"]}"#);
+/// let json = encode_json(&serde_json::json!({"a": [1, "é"]}))?;
+/// assert_eq!(json, r#"{"a":[1,"é"]}"#.as_bytes());
 /// assert!(encode_json(&[1.0, f64::NAN]).is_err());
 /// # Ok::<(), xhttp_core::Error>(())
 /// ```
