@@ -34,13 +34,37 @@ use crate::{Error, ErrorKind};
 /// [`ErrorKind::InvalidBody`] for a value a form cannot hold (a nested struct, a list
 /// as a map value, a bare number at the top...).
 pub fn encode_form<T: Serialize + ?Sized>(value: &T) -> Result<String, Error> {
+    encode(value, "form", ErrorKind::InvalidBody)
+}
+
+/// `value` urlencoded; a failure is an error of `kind` naming `what` was encoded.
+fn encode<T: Serialize + ?Sized>(value: &T, what: &str, kind: ErrorKind) -> Result<String, Error> {
     serde_urlencoded::to_string(value).map_err(|error| {
-        Error::new(ErrorKind::InvalidBody).with_message(format!(
-            "cannot encode the form: {error} (a form is a struct, a map or a list of \
+        Error::new(kind).with_message(format!(
+            "cannot encode the {what}: {error} (a {what} is a struct, a map or a list of \
              (key, value) pairs whose values are strings, numbers, booleans or options; \
              repeat a key with a list of pairs)"
         ))
     })
+}
+
+/// `value` as query `(key, value)` pairs, in order; a failure is an
+/// [`ErrorKind::InvalidUrl`] error.
+pub(crate) fn query_pairs<T: Serialize + ?Sized>(
+    value: &T,
+) -> Result<Vec<(String, String)>, Error> {
+    Ok(decode_pairs(&encode(
+        value,
+        "query",
+        ErrorKind::InvalidUrl,
+    )?))
+}
+
+/// The pairs of an urlencoded string.
+pub(crate) fn decode_pairs(encoded: &str) -> Vec<(String, String)> {
+    url::form_urlencoded::parse(encoded.as_bytes())
+        .map(|(key, value)| (key.into_owned(), value.into_owned()))
+        .collect()
 }
 
 /// `value` as `(key, value)` pairs, in order (see [`encode_form`]).
@@ -49,10 +73,7 @@ pub fn encode_form<T: Serialize + ?Sized>(value: &T) -> Result<String, Error> {
 ///
 /// As [`encode_form`].
 pub fn form_pairs<T: Serialize + ?Sized>(value: &T) -> Result<Vec<(String, String)>, Error> {
-    let encoded = encode_form(value)?;
-    Ok(url::form_urlencoded::parse(encoded.as_bytes())
-        .map(|(key, value)| (key.into_owned(), value.into_owned()))
-        .collect())
+    Ok(decode_pairs(&encode_form(value)?))
 }
 
 #[cfg(test)]
@@ -113,6 +134,20 @@ mod tests {
         assert_eq!(error.kind(), ErrorKind::InvalidBody);
         assert!(error.to_string().contains("list of pairs"), "{error}");
         assert_eq!(encode_form(&5).unwrap_err().kind(), ErrorKind::InvalidBody);
+    }
+
+    #[test]
+    fn query_errors_are_url_errors() {
+        let error = query_pairs(&[("a", vec![1])]).unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::InvalidUrl);
+        assert!(
+            error.to_string().contains("cannot encode the query"),
+            "{error}"
+        );
+        assert_eq!(
+            query_pairs(&[("a", "b c")]).unwrap(),
+            [("a".to_owned(), "b c".to_owned())]
+        );
     }
 
     #[test]

@@ -17,6 +17,7 @@ use sync_wrapper::SyncWrapper;
 
 use crate::{BoxError, Error, ErrorKind};
 
+pub(crate) use form::{decode_pairs, query_pairs};
 pub use form::{encode_form, form_pairs};
 pub use json::encode_json;
 pub use reader::{READ_CHUNK, ReaderBody};

@@ -11,6 +11,7 @@ mod builder;
 mod config;
 mod into_url;
 mod merge;
+mod payload;
 mod request_builder;
 
 pub use builder::ClientBuilder;
