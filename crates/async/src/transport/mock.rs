@@ -27,7 +27,7 @@ type Handler = dyn Fn(Request) -> Pin<Box<dyn Future<Output = Result<http::Respo
 /// use xhttp_core::{Async, Response};
 ///
 /// let transport = MockTransport::new(|request| {
-///     Response::<Async>::new(http::StatusCode::OK).with_content(request.url().path().to_owned())
+///     Response::<Async>::new(http::StatusCode::OK).with_content(request.url().path().into_owned())
 /// });
 /// # let _ = transport;
 /// ```
