@@ -40,7 +40,7 @@ impl Segment {
             )));
         }
         // A pipe or a device has no meaningful size: sent chunked.
-        let size = metadata.is_file().then(|| metadata.len());
+        let size = metadata.is_file().then_some(metadata.len());
         Ok(Segment::File {
             path: path.to_path_buf(),
             size,

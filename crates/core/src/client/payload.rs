@@ -149,11 +149,106 @@ pub(crate) fn set_content_type(headers: &mut Headers, content_type: Option<(Head
         Some((value, true)) => {
             map.insert(CONTENT_TYPE, value);
         }
-        Some((value, false)) => {
-            if !map.contains_key(CONTENT_TYPE) {
-                map.insert(CONTENT_TYPE, value);
-            }
+        Some((value, false)) if !map.contains_key(CONTENT_TYPE) => {
+            map.insert(CONTENT_TYPE, value);
         }
-        None => {}
+        Some(_) | None => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn applied(
+        payload: Payload,
+        request_type: Option<&'static str>,
+    ) -> (RequestParts, Option<(HeaderValue, bool)>) {
+        let mut parts = RequestParts::default();
+        if let Some(value) = request_type {
+            parts
+                .headers
+                .as_map_mut()
+                .insert(CONTENT_TYPE, HeaderValue::from_static(value));
+        }
+        let content_type = payload.apply(&mut parts, &Headers::new()).unwrap();
+        (parts, content_type)
+    }
+
+    #[test]
+    fn one_body_per_request_except_form_with_multipart() {
+        let mut payload = Payload::default();
+        payload.claim(Source::Form).unwrap();
+        payload.claim(Source::Multipart).unwrap();
+        let error = payload.claim(Source::Form).unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::InvalidBody);
+
+        for (first, second) in [
+            (Source::Body, Source::Body),
+            (Source::Json, Source::Form),
+            (Source::Multipart, Source::Multipart),
+            (Source::Body, Source::Multipart),
+        ] {
+            let mut payload = Payload::default();
+            payload.claim(first).unwrap();
+            let error = payload.claim(second).unwrap_err();
+            assert!(error.to_string().contains(first.method()), "{error}");
+        }
+    }
+
+    #[test]
+    fn an_empty_form_sends_nothing_and_sets_no_content_type() {
+        let mut payload = Payload::default();
+        payload.set_form(String::new());
+        let (parts, content_type) = applied(payload, None);
+        assert!(content_type.is_none());
+        assert_eq!(parts.body.content_length(), Some(0));
+    }
+
+    #[test]
+    fn the_form_content_type_is_a_default_and_the_multipart_one_is_set() {
+        let mut payload = Payload::default();
+        payload.set_form("a=1".to_owned());
+        let (parts, content_type) = applied(payload, None);
+        assert_eq!(parts.body.as_bytes(), Some(&b"a=1"[..]));
+        let (value, replaces) = content_type.unwrap();
+        assert_eq!(value, "application/x-www-form-urlencoded");
+        assert!(!replaces);
+
+        let mut payload = Payload::default();
+        payload.set_form("a=1".to_owned());
+        payload.set_multipart(Multipart::new().text("b", "2"));
+        let (parts, content_type) = applied(payload, Some("multipart/form-data; boundary=x"));
+        assert!(
+            content_type.is_none(),
+            "the caller's header names the boundary"
+        );
+        assert_eq!(
+            parts.body.as_bytes().unwrap(),
+            b"--x\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\n1\r\n\
+              --x\r\nContent-Disposition: form-data; name=\"b\"\r\n\r\n2\r\n--x--\r\n"
+        );
+    }
+
+    #[test]
+    fn set_content_type_respects_the_callers_unless_told_to_replace() {
+        let mut headers = Headers::new();
+        headers.insert("content-type", "text/mine").unwrap();
+        set_content_type(
+            &mut headers,
+            Some((HeaderValue::from_static("application/json"), false)),
+        );
+        assert_eq!(headers.get("content-type").as_deref(), Some("text/mine"));
+        set_content_type(
+            &mut headers,
+            Some((
+                HeaderValue::from_static("multipart/form-data; boundary=b"),
+                true,
+            )),
+        );
+        assert_eq!(
+            headers.get("content-type").as_deref(),
+            Some("multipart/form-data; boundary=b")
+        );
     }
 }

@@ -2,7 +2,7 @@
 //! by a caller's `Content-Type` header.
 
 use std::collections::hash_map::RandomState;
-use std::hash::{BuildHasher, Hash, Hasher};
+use std::hash::BuildHasher;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -26,9 +26,8 @@ pub fn random_boundary() -> String {
     let keys = RandomState::new();
     let mut out = String::with_capacity(32);
     for half in 0u8..2 {
-        let mut hasher = keys.build_hasher();
-        (half, count, nanos, address).hash(&mut hasher);
-        out.push_str(&format!("{:016x}", hasher.finish()));
+        let bits = keys.hash_one((half, count, nanos, address));
+        out.push_str(&format!("{bits:016x}"));
     }
     out
 }
