@@ -276,3 +276,33 @@ fn form_fields_given_separately_come_first() {
     let own_at = text.find("name=\"own\"").unwrap();
     assert!(form_at < own_at, "{text}");
 }
+
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(128))]
+
+        /// Any names, values and file names encode without panicking, to exactly the
+        /// announced length, and the header reader never panics.
+        #[test]
+        fn any_text_encodes_to_its_announced_length(
+            name in any::<String>(),
+            value in any::<String>(),
+            file_name in any::<String>(),
+            data in proptest::collection::vec(any::<u8>(), 0..64),
+            header in any::<String>(),
+        ) {
+            let form = Multipart::new()
+                .text(name.clone(), value)
+                .part(name, Part::bytes(data).file_name(file_name));
+            let (body, _) = form.into_body().unwrap();
+            let length = body.content_length();
+            prop_assert_eq!(length, Some(bytes_of(body).len() as u64));
+            let _ = boundary::declared(header.as_bytes());
+            let _ = guess_mime(&header);
+            let _ = check_boundary(&header);
+        }
+    }
+}
