@@ -28,7 +28,7 @@ use crate::transport::BoxTransport;
 ///         Response::<Async>::new(http::StatusCode::OK).with_content(request.url().to_string())
 ///     }))
 ///     .build()?;
-/// let response = client.get("users").query([("page", "2")]).send().await?;
+/// let response = client.get("users").query(&[("page", "2")]).send().await?;
 /// assert_eq!(response.content()?, "https://api.example.com/v1/users?page=2");
 /// # Ok(()) }
 /// ```

@@ -10,7 +10,8 @@
 //! * [`Error`] and [`ErrorKind`]: one opaque error following httpx's exception tree.
 //! * [`text`]: charsets, incremental text decoding and httpx's line splitter.
 //! * [`Body`], [`Request`], [`Response<F>`](Response): the in-flight types, moved to and
-//!   from `http::Request<Body>` / `http::Response<Body>` without copies.
+//!   from `http::Request<Body>` / `http::Response<Body>` without copies; form and JSON
+//!   encoding in [`body`], `multipart/form-data` in [`multipart`].
 //! * [`client`]: the builders both clients share and the [`client::ClientFlavor`]
 //!   contract; [`flavor`]: the [`Blocking`] and [`Async`] markers.
 //! * [`cookies`]: [`Cookies`], the RFC 6265 jar, and the [`CookieStore`] a client uses.
@@ -26,6 +27,7 @@ pub mod flavor;
 pub mod headers;
 pub mod http_options;
 pub mod limits;
+pub mod multipart;
 pub mod query;
 pub mod request;
 pub mod response;
@@ -47,6 +49,7 @@ pub use flavor::{Async, Blocking, BlockingDriver, Flavor};
 pub use headers::Headers;
 pub use http_options::{ConnectionInfo, HttpOptions, Identity, TlsInfo, TlsVersion};
 pub use limits::Limits;
+pub use multipart::{Multipart, Part};
 pub use query::QueryParams;
 pub use request::Request;
 pub use response::Response;

@@ -13,7 +13,7 @@
 //!         Response::new(StatusCode::OK).with_content(format!("{} {}", request.method(), request.url()))
 //!     }))
 //!     .build()?;
-//! let response = client.get("/users").query([("q", "a b")]).send()?;
+//! let response = client.get("/users").query(&[("q", "a b")]).send()?;
 //! assert_eq!(response.content()?, "GET https://api.example.com/v1/users?q=a+b");
 //! # Ok::<(), xhttp::Error>(())
 //! ```
@@ -27,6 +27,8 @@
 
 pub use xhttp_core::encoding_rs;
 pub use xhttp_core::http::{self, HeaderName, HeaderValue, Method, StatusCode, Version};
+/// `multipart/form-data` forms: [`Multipart`] and its [`Part`]s.
+pub use xhttp_core::multipart::{self, Multipart, Part};
 pub use xhttp_core::{
     Async, Auth, Blocking, Body, Env, Error, ErrorKind, Request, headers::Headers, limits::Limits,
     query::QueryParams, timeout::Timeout, url::Url,

@@ -192,6 +192,42 @@ fn cookie_server() -> (MockTransport, Arc<Mutex<Vec<Seen>>>) {
     (transport, seen)
 }
 
+/// A file under the temp directory, deleted when dropped.
+struct TempFile(std::path::PathBuf);
+
+impl TempFile {
+    fn new(tag: &str, contents: &[u8]) -> TempFile {
+        use std::sync::atomic::{AtomicU32, Ordering};
+        static NEXT: AtomicU32 = AtomicU32::new(0);
+        let path = std::env::temp_dir().join(format!(
+            "xhttp-contract-{}-{}-{tag}",
+            std::process::id(),
+            NEXT.fetch_add(1, Ordering::Relaxed)
+        ));
+        std::fs::write(&path, contents).unwrap();
+        TempFile(path)
+    }
+
+    fn name(&self) -> String {
+        self.0.file_name().unwrap().to_str().unwrap().to_owned()
+    }
+}
+
+impl Drop for TempFile {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
+}
+
+/// A query or form as a struct.
+#[derive(serde::Serialize)]
+struct Search {
+    q: &'static str,
+    page: u32,
+    exact: bool,
+    lang: Option<&'static str>,
+}
+
 /// Body helpers with one name per operation and a flavour each.
 mod blocking_body {
     use super::*;
@@ -312,7 +348,7 @@ macro_rules! contract {
             $($async)? fn params_merge_into_the_url_query() {
                 let (transport, seen) = recording(&["ok"]);
                 let client = client(transport).param("a", "client").param("k", "client").build().unwrap();
-                client.get("http://h/p?c=3&k=url").query([("b", "x y"), ("k", "request")]).send() $($await)* .unwrap();
+                client.get("http://h/p?c=3&k=url").query(&[("b", "x y"), ("k", "request")]).send() $($await)* .unwrap();
                 let url = seen.lock().unwrap()[0].url.clone();
                 assert_eq!(url, "http://h/p?c=3&k=request&a=client&b=x+y");
             }
@@ -412,6 +448,154 @@ macro_rules! contract {
                 replayable.send() $($await)* .unwrap();
                 let bodies: Vec<Vec<u8>> = seen.lock().unwrap().iter().map(|s| s.body.clone()).collect();
                 assert_eq!(bodies, [b"upload".to_vec(), b"bytes".to_vec(), b"bytes".to_vec()]);
+            }
+
+            #[$($test)*]
+            $($async)? fn a_serde_query_and_a_form_body() {
+                let (transport, seen) = recording(&["ok"]);
+                let client = client(transport).build().unwrap();
+                let search = Search { q: "a b", page: 2, exact: true, lang: None };
+                client.get("http://h/s").query(&search).send() $($await)* .unwrap();
+                client.post("http://h/f").form(&[("tag", "x"), ("tag", "y/z"), ("s", "a b")]).send() $($await)* .unwrap();
+                client.post("http://h/f").form(&search).header("content-type", "text/x-mine").send() $($await)* .unwrap();
+                let seen = seen.lock().unwrap();
+                assert_eq!(seen[0].url, "http://h/s?q=a+b&page=2&exact=true");
+                assert_eq!(seen[1].body, b"tag=x&tag=y%2Fz&s=a+b");
+                assert_eq!(seen[1].header("content-type"), ["application/x-www-form-urlencoded"]);
+                assert_eq!(seen[1].header("content-length"), ["21"]);
+                assert_eq!(seen[2].body, b"q=a+b&page=2&exact=true");
+                assert_eq!(seen[2].header("content-type"), ["text/x-mine"]);
+            }
+
+            #[$($test)*]
+            $($async)? fn a_json_body_and_non_finite_floats() {
+                let (transport, seen) = recording(&["ok"]);
+                let client = client(transport).build().unwrap();
+                let value = serde_json::json!({"name": "é", "n": [1, 2.5, null]});
+                client.post("http://h/j").json(&value).send() $($await)* .unwrap();
+                let error = client.post("http://h/j").json(&[1.0, f64::NAN]).send() $($await)* .unwrap_err();
+                assert_eq!(error.kind(), ErrorKind::InvalidBody);
+                assert!(error.to_string().contains("not JSON compliant"), "{error}");
+                let seen = seen.lock().unwrap();
+                assert_eq!(seen.len(), 1, "the NaN request is not sent");
+                assert_eq!(seen[0].body, r#"{"n":[1,2.5,null],"name":"é"}"#.as_bytes());
+                assert_eq!(seen[0].header("content-type"), ["application/json"]);
+                assert_eq!(seen[0].header("content-length"), [seen[0].body.len().to_string().as_str()]);
+            }
+
+            #[$($test)*]
+            $($async)? fn a_multipart_upload_with_a_real_file_replays_byte_for_byte() {
+                let (transport, seen) = recording(&["ok"]);
+                let client = client(transport).build().unwrap();
+                let file = TempFile::new("report.csv", b"a,b\n1,2\n");
+                let form = xhttp::Multipart::new()
+                    .boundary("0123abcd")
+                    .file("report", &file.0)
+                    .part("note", xhttp::Part::bytes("hi").file_name("n.txt").header("X-Id", "7"))
+                    .text("user", "ann");
+                let builder = client.post("http://h/up").form(&[("from", "form")]).multipart(form);
+                let copy = builder.try_clone().expect("a form of files and bytes replays");
+                builder.send() $($await)* .unwrap();
+                copy.send() $($await)* .unwrap();
+
+                let mut expected = Vec::new();
+                expected.extend_from_slice(b"--0123abcd\r\nContent-Disposition: form-data; name=\"from\"\r\n\r\nform\r\n");
+                expected.extend_from_slice(b"--0123abcd\r\nContent-Disposition: form-data; name=\"user\"\r\n\r\nann\r\n");
+                expected.extend_from_slice(b"--0123abcd\r\nContent-Disposition: form-data; name=\"report\"; filename=\"");
+                expected.extend_from_slice(file.name().as_bytes());
+                expected.extend_from_slice(b"\"\r\nContent-Type: text/csv\r\n\r\na,b\n1,2\n\r\n");
+                expected.extend_from_slice(b"--0123abcd\r\nContent-Disposition: form-data; name=\"note\"; filename=\"n.txt\"\r\n");
+                expected.extend_from_slice(b"X-Id: 7\r\nContent-Type: text/plain\r\n\r\nhi\r\n");
+                expected.extend_from_slice(b"--0123abcd--\r\n");
+                let seen = seen.lock().unwrap();
+                assert_eq!(seen.len(), 2);
+                for request in seen.iter() {
+                    assert_eq!(String::from_utf8_lossy(&request.body), String::from_utf8_lossy(&expected));
+                    assert_eq!(request.header("content-type"), ["multipart/form-data; boundary=0123abcd"]);
+                    assert_eq!(request.header("content-length"), [expected.len().to_string().as_str()]);
+                    assert!(request.header("transfer-encoding").is_empty());
+                }
+            }
+
+            #[$($test)*]
+            $($async)? fn a_multipart_takes_the_boundary_of_the_callers_header() {
+                let (transport, seen) = recording(&["ok"]);
+                let client = client(transport).build().unwrap();
+                let form = xhttp::Multipart::new().text("a", "1");
+                client.post("http://h/").header("Content-Type", "multipart/form-data; Boundary=\"theirs\"").multipart(form)
+                    .send() $($await)* .unwrap();
+                let form = xhttp::Multipart::new().boundary("ours").text("a", "1");
+                client.post("http://h/").header("Content-Type", "multipart/form-data").multipart(form)
+                    .send() $($await)* .unwrap();
+                let seen = seen.lock().unwrap();
+                assert_eq!(seen[0].header("content-type"), ["multipart/form-data; Boundary=\"theirs\""]);
+                assert!(seen[0].body.starts_with(b"--theirs\r\n") && seen[0].body.ends_with(b"--theirs--\r\n"));
+                assert_eq!(seen[1].header("content-type"), ["multipart/form-data; boundary=ours"]);
+                assert!(seen[1].body.starts_with(b"--ours\r\n"));
+            }
+
+            #[$($test)*]
+            $($async)? fn a_multipart_with_a_reader_of_unknown_length_is_chunked() {
+                let (transport, seen) = recording(&["ok"]);
+                let client = client(transport).build().unwrap();
+                let form = xhttp::Multipart::new()
+                    .boundary("b")
+                    .part("r", xhttp::Part::reader(std::io::Cursor::new(vec![b'x'; 100_000]), None));
+                let builder = client.post("http://h/").multipart(form);
+                assert!(builder.try_clone().is_none(), "a reader part is one-shot");
+                builder.send() $($await)* .unwrap();
+                let seen = seen.lock().unwrap();
+                assert!(seen[0].header("content-length").is_empty());
+                assert!(seen[0].header("transfer-encoding").is_empty(), "the transport decides");
+                assert_eq!(seen[0].body.len(), 100_000 + 58);
+            }
+
+            #[$($test)*]
+            $($async)? fn a_file_body_is_sent_with_its_length_and_replays() {
+                let (transport, seen) = recording(&["ok"]);
+                let client = client(transport).build().unwrap();
+                let data: Vec<u8> = (0..150_000u32).map(|i| (i % 249) as u8).collect();
+                let file = TempFile::new("body.bin", &data);
+                let builder = client.put("http://h/f").body_file(&file.0);
+                let copy = builder.try_clone().expect("a file body replays");
+                builder.send() $($await)* .unwrap();
+                copy.send() $($await)* .unwrap();
+                let error = client.put("http://h/f").body_file("/no/such/xhttp/file").send() $($await)* .unwrap_err();
+                assert_eq!(error.kind(), ErrorKind::InvalidBody);
+                let seen = seen.lock().unwrap();
+                assert_eq!(seen.len(), 2);
+                for request in seen.iter() {
+                    assert_eq!(request.header("content-length"), ["150000"]);
+                    assert!(request.header("content-type").is_empty());
+                    assert!(request.body == data);
+                }
+            }
+
+            #[$($test)*]
+            $($async)? fn streamed_bodies_with_and_without_a_length() {
+                let (transport, seen) = recording(&["ok"]);
+                let client = client(transport).build().unwrap();
+                let known = Body::from_stream_with_length(http_body_util::Full::new(Bytes::from("12345")), 5);
+                client.post("http://h/").body(known).send() $($await)* .unwrap();
+                client.post("http://h/").content(streamed(&["ab", "cd"])).send() $($await)* .unwrap();
+                let seen = seen.lock().unwrap();
+                assert_eq!(seen[0].header("content-length"), ["5"]);
+                assert_eq!(seen[0].body, b"12345");
+                assert!(seen[1].header("content-length").is_empty());
+                assert!(seen[1].header("transfer-encoding").is_empty());
+                assert_eq!(seen[1].body, b"abcd");
+            }
+
+            #[$($test)*]
+            $($async)? fn two_bodies_are_an_error() {
+                let (transport, seen) = recording(&["ok"]);
+                let client = client(transport).build().unwrap();
+                let error = client.post("http://h/").json(&1).body("x").send() $($await)* .unwrap_err();
+                assert_eq!(error.kind(), ErrorKind::InvalidBody);
+                assert!(error.to_string().contains("json()"), "{error}");
+                let error = client.post("http://h/").form(&[("a", "1")]).json(&1).send() $($await)* .unwrap_err();
+                assert_eq!(error.kind(), ErrorKind::InvalidBody);
+                assert!(seen.lock().unwrap().is_empty());
             }
 
             #[$($test)*]

@@ -1,9 +1,13 @@
 //! [`Body`]: what a request or response carries.
 
+mod form;
+mod json;
 mod reader;
+pub(crate) mod segment;
 
 use std::fmt;
 use std::io::Read;
+use std::path::Path;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
@@ -13,7 +17,11 @@ use sync_wrapper::SyncWrapper;
 
 use crate::{BoxError, Error, ErrorKind};
 
+pub(crate) use form::{decode_pairs, query_pairs};
+pub use form::{encode_form, form_pairs};
+pub use json::encode_json;
 pub use reader::{READ_CHUNK, ReaderBody};
+use segment::Segment;
 
 type DynBody = Pin<Box<dyn http_body::Body<Data = Bytes, Error = BoxError> + Send>>;
 
@@ -24,7 +32,13 @@ type DynBody = Pin<Box<dyn http_body::Body<Data = Bytes, Error = BoxError> + Sen
 /// * a stream (any [`http_body::Body`]): **one-shot**; sending it twice is a
 ///   `StreamConsumed` error, never a silently empty body;
 /// * a [`std::io::Read`] (one-shot too), which the client reads off the runtime: on the
-///   caller's thread for the blocking client, with `spawn_blocking` for the async one.
+///   caller's thread for the blocking client, with `spawn_blocking` for the async one;
+/// * a file ([`from_file`](Body::from_file)), opened and read by the client the same
+///   way when the body is sent, so it is **replayable**; multipart bodies are sequences
+///   of such pieces (bytes, files, readers).
+///
+/// The length is exact when known (sent as `Content-Length`); otherwise the body is
+/// sent chunked.
 ///
 /// ```
 /// use xhttp_core::Body;
@@ -40,7 +54,7 @@ pub struct Body {
 enum Kind {
     Empty,
     Full(Option<Bytes>, Bytes),
-    Stream(SyncWrapper<DynBody>),
+    Stream(SyncWrapper<DynBody>, Option<u64>),
     Reader(Option<ReaderBody>),
 }
 
@@ -73,7 +87,65 @@ impl Body {
     {
         use http_body_util::BodyExt;
         Body {
-            kind: Kind::Stream(SyncWrapper::new(Box::pin(body.map_err(Into::into)))),
+            kind: Kind::Stream(SyncWrapper::new(Box::pin(body.map_err(Into::into))), None),
+        }
+    }
+
+    /// A one-shot body streamed from `body`, which holds exactly `length` bytes: sent
+    /// with `Content-Length` instead of chunked. (A stream that then ends early or runs
+    /// long fails the request: the length was already announced.)
+    ///
+    /// ```
+    /// use xhttp_core::Body;
+    ///
+    /// let stream = http_body_util::Full::new(bytes::Bytes::from("abc"));
+    /// assert_eq!(Body::from_stream_with_length(stream, 3).content_length(), Some(3));
+    /// ```
+    pub fn from_stream_with_length<B>(body: B, length: u64) -> Body
+    where
+        B: http_body::Body<Data = Bytes> + Send + 'static,
+        B::Error: Into<BoxError>,
+    {
+        let mut stream = Body::from_stream(body);
+        if let Kind::Stream(_, known) = &mut stream.kind {
+            *known = Some(length);
+        }
+        stream
+    }
+
+    /// A body sending the file at `path`, read by the client when the body is sent
+    /// (never on an async runtime's worker thread). The body is replayable: each send
+    /// opens the file again.
+    ///
+    /// Its size is read now (a `stat`, not a read) and sent as `Content-Length`; a
+    /// file whose size is different when it is sent fails the request. A pipe or a
+    /// device is sent chunked.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::InvalidBody`] when the path does not exist, cannot be read or is a
+    /// directory.
+    pub fn from_file(path: impl AsRef<Path>) -> Result<Body, Error> {
+        Ok(Body::from_segments(vec![Segment::file(path.as_ref())?]))
+    }
+
+    /// A body made of `segments` in order: in memory when they all are, else a reader
+    /// body walked by the client.
+    pub(crate) fn from_segments(segments: Vec<Segment>) -> Body {
+        if segments
+            .iter()
+            .all(|segment| matches!(segment, Segment::Bytes(_)))
+        {
+            let mut all = Vec::new();
+            for segment in &segments {
+                if let Segment::Bytes(bytes) = segment {
+                    all.extend_from_slice(bytes);
+                }
+            }
+            return Body::from_bytes(all);
+        }
+        Body {
+            kind: Kind::Reader(Some(ReaderBody::from_segments(segments))),
         }
     }
 
@@ -88,19 +160,26 @@ impl Body {
         }
     }
 
-    /// A copy of the body for sending again, if it is replayable (empty or in memory);
-    /// `None` for streams and readers.
+    /// A copy of the body for sending again, if it is replayable (empty, in memory,
+    /// files, or multipart made of those); `None` for streams and readers.
     pub fn try_clone(&self) -> Option<Body> {
         match &self.kind {
             Kind::Empty => Some(Body::empty()),
             Kind::Full(_, all) => Some(Body::from_bytes(all.clone())),
-            Kind::Stream(_) | Kind::Reader(_) => None,
+            Kind::Reader(Some(reader)) => Some(Body {
+                kind: Kind::Reader(Some(reader.try_clone()?)),
+            }),
+            Kind::Stream(..) | Kind::Reader(None) => None,
         }
     }
 
     /// Whether [`try_clone`](Body::try_clone) would give a copy.
     pub fn is_replayable(&self) -> bool {
-        matches!(self.kind, Kind::Empty | Kind::Full(..))
+        match &self.kind {
+            Kind::Empty | Kind::Full(..) => true,
+            Kind::Reader(Some(reader)) => reader.is_replayable(),
+            Kind::Stream(..) | Kind::Reader(None) => false,
+        }
     }
 
     /// The whole body when it is in memory (`Some(b"")` when empty).
@@ -108,7 +187,7 @@ impl Body {
         match &self.kind {
             Kind::Empty => Some(&[]),
             Kind::Full(_, all) => Some(all),
-            Kind::Stream(_) | Kind::Reader(_) => None,
+            Kind::Stream(..) | Kind::Reader(_) => None,
         }
     }
 
@@ -117,13 +196,15 @@ impl Body {
         match &self.kind {
             Kind::Empty => Some(0),
             Kind::Full(_, all) => Some(all.len() as u64),
-            Kind::Stream(_) => None,
+            Kind::Stream(_, length) => *length,
             Kind::Reader(reader) => reader.as_ref().and_then(ReaderBody::length),
         }
     }
 
-    /// Takes the reader out of a body made by [`from_reader`](Body::from_reader), for
-    /// the client to drive on the right thread; `None` for every other body.
+    /// Takes the reader out of a body made by [`from_reader`](Body::from_reader),
+    /// [`from_file`](Body::from_file) or a multipart holding files or readers, for the
+    /// client to drive on the right thread; `None` for every other body. (Take a
+    /// [`try_clone`](Body::try_clone) first to keep a replayable body.)
     ///
     /// For client crates: a reader body that is polled as an `http_body::Body` without
     /// being taken out first fails with an error rather than block the runtime.
@@ -151,8 +232,13 @@ impl fmt::Debug for Body {
         match &self.kind {
             Kind::Empty => f.write_str("Body(empty)"),
             Kind::Full(_, all) => write!(f, "Body({} bytes)", all.len()),
-            Kind::Stream(_) => f.write_str("Body(stream)"),
-            Kind::Reader(_) => f.write_str("Body(reader)"),
+            Kind::Stream(_, None) => f.write_str("Body(stream)"),
+            Kind::Stream(_, Some(length)) => write!(f, "Body(stream of {length} bytes)"),
+            Kind::Reader(Some(reader)) => match reader.length() {
+                Some(length) => write!(f, "Body(reader of {length} bytes)"),
+                None => f.write_str("Body(reader)"),
+            },
+            Kind::Reader(None) => f.write_str("Body(reader taken)"),
         }
     }
 }
@@ -168,7 +254,7 @@ impl http_body::Body for Body {
         match &mut self.get_mut().kind {
             Kind::Empty => Poll::Ready(None),
             Kind::Full(rest, _) => Poll::Ready(rest.take().map(|bytes| Ok(Frame::data(bytes)))),
-            Kind::Stream(stream) => stream
+            Kind::Stream(stream, _) => stream
                 .get_mut()
                 .as_mut()
                 .poll_frame(cx)
@@ -182,7 +268,7 @@ impl http_body::Body for Body {
         match &self.kind {
             Kind::Empty => true,
             Kind::Full(rest, _) => rest.is_none(),
-            Kind::Stream(_) | Kind::Reader(_) => false,
+            Kind::Stream(..) | Kind::Reader(_) => false,
         }
     }
 
@@ -192,8 +278,9 @@ impl http_body::Body for Body {
             Kind::Full(rest, _) => {
                 SizeHint::with_exact(rest.as_ref().map_or(0, |bytes| bytes.len() as u64))
             }
-            // `SyncWrapper` gives no shared access: a stream's hint is unknown here.
-            Kind::Stream(_) => SizeHint::default(),
+            // `SyncWrapper` gives no shared access: a stream's own hint is unknown here.
+            Kind::Stream(_, Some(length)) => SizeHint::with_exact(*length),
+            Kind::Stream(_, None) => SizeHint::default(),
             Kind::Reader(reader) => match reader.as_ref().and_then(ReaderBody::length) {
                 Some(length) => SizeHint::with_exact(length),
                 None => SizeHint::default(),
@@ -221,6 +308,20 @@ macro_rules! body_from {
 }
 
 body_from!(Bytes, Vec<u8>, String, &'static str, &'static [u8]);
+
+/// A file under the temp directory with `contents`, for tests (the caller deletes it).
+#[cfg(test)]
+pub(crate) fn temp_file(tag: &str, contents: &[u8]) -> std::path::PathBuf {
+    use std::sync::atomic::{AtomicU32, Ordering};
+    static NEXT: AtomicU32 = AtomicU32::new(0);
+    let path = std::env::temp_dir().join(format!(
+        "xhttp-core-{tag}-{}-{}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    ));
+    std::fs::write(&path, contents).expect("a temp file");
+    path
+}
 
 #[cfg(test)]
 mod tests {
@@ -292,5 +393,49 @@ mod tests {
         }
         assert!(body.take_reader().is_some());
         assert!(!body.is_reader());
+    }
+
+    #[test]
+    fn a_stream_with_a_length_announces_it() {
+        let stream = http_body_util::Full::new(Bytes::from("four"));
+        let body = Body::from_stream_with_length(stream, 4);
+        assert_eq!(body.content_length(), Some(4));
+        assert_eq!(body.size_hint().exact(), Some(4));
+        assert!(!body.is_replayable());
+        assert_eq!(collect(body).unwrap(), "four");
+        let unknown = Body::from_stream(http_body_util::Full::new(Bytes::from("x")));
+        assert_eq!(unknown.content_length(), None);
+    }
+
+    #[test]
+    fn a_file_body_is_replayable_and_knows_its_length() {
+        let path = temp_file("body", b"file contents");
+        let mut body = Body::from_file(&path).unwrap();
+        assert_eq!(body.content_length(), Some(13));
+        assert!(body.is_replayable() && body.is_reader());
+        let mut copy = body.try_clone().expect("a file replays");
+        for body in [&mut body, &mut copy] {
+            let mut reader = body.take_reader().expect("a reader");
+            assert_eq!(reader.read_chunk().unwrap().unwrap(), "file contents");
+            assert!(reader.read_chunk().unwrap().is_none());
+        }
+        assert!(!body.is_replayable() && body.try_clone().is_none());
+        std::fs::remove_file(&path).unwrap();
+    }
+
+    #[test]
+    fn a_reader_body_is_not_replayable() {
+        let body = Body::from_reader(std::io::empty(), None);
+        assert!(!body.is_replayable() && body.try_clone().is_none());
+    }
+
+    #[test]
+    fn segments_all_in_memory_make_a_bytes_body() {
+        let body = Body::from_segments(vec![
+            Segment::Bytes(Bytes::from("ab")),
+            Segment::Bytes(Bytes::from("c")),
+        ]);
+        assert!(!body.is_reader());
+        assert_eq!(body.as_bytes(), Some(&b"abc"[..]));
     }
 }

@@ -12,6 +12,7 @@ mod builder_http;
 mod config;
 mod into_url;
 mod merge;
+mod payload;
 mod request_builder;
 
 pub use builder::ClientBuilder;

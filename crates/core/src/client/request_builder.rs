@@ -3,12 +3,16 @@
 use std::fmt;
 
 use http::{HeaderName, HeaderValue};
+use serde::Serialize;
 
 use super::merge::{AuthChoice, RequestParts, merge_request};
+use super::payload::{Payload, Source, set_content_type};
 use super::{ClientFlavor, IntoUrl, SendMode};
 use crate::auth::{Auth, BasicAuth, BearerAuth};
-use crate::body::Body;
+use crate::body::{Body, encode_form, encode_json, query_pairs};
+use crate::error::copy_error;
 use crate::headers::Headers;
+use crate::multipart::Multipart;
 use crate::query::QueryParams;
 use crate::timeout::Timeout;
 use crate::{Error, ErrorKind, Request};
@@ -18,10 +22,20 @@ use crate::{Error, ErrorKind, Request};
 /// [`send`](RequestBuilder::send) (which reads the body), [`stream`](RequestBuilder::stream)
 /// (which does not) or [`build`](RequestBuilder::build).
 ///
-/// An invalid argument (a bad header, say) is kept and reported by the finishing call.
+/// An invalid argument (a bad header, a NaN in a JSON body...) is kept and reported by
+/// the finishing call.
+///
+/// A request has one body, set by [`body`](Self::body) (alias
+/// [`content`](Self::content)), [`json`](Self::json), [`form`](Self::form) or
+/// [`multipart`](Self::multipart); giving two is an error, except `form` with
+/// `multipart` (one multipart body, the form's pairs as its first text fields, as
+/// httpx's `data=` with `files=`). The matching `Content-Type` is added unless the
+/// request or the client sets one; `Content-Length` is exact when the length is known,
+/// and the body is sent chunked otherwise.
 pub struct RequestBuilder<C: ClientFlavor> {
     client: C,
     parts: Result<RequestParts, Error>,
+    payload: Payload,
 }
 
 impl<C: ClientFlavor> RequestBuilder<C> {
@@ -32,7 +46,11 @@ impl<C: ClientFlavor> RequestBuilder<C> {
             url: Some(url),
             ..RequestParts::default()
         });
-        RequestBuilder { client, parts }
+        RequestBuilder {
+            client,
+            parts,
+            payload: Payload::default(),
+        }
     }
 
     fn with(mut self, change: impl FnOnce(&mut RequestParts) -> Result<(), Error>) -> Self {
@@ -72,13 +90,15 @@ impl<C: ClientFlavor> RequestBuilder<C> {
 
     /// Adds query parameters, merged over the client's and into the URL's query: a key
     /// given here replaces that key's values; other keys are kept.
-    pub fn query<K, V>(self, pairs: impl IntoIterator<Item = (K, V)>) -> Self
-    where
-        K: Into<String>,
-        V: Into<String>,
-    {
+    ///
+    /// `query` is anything serde can write as a form: a list of pairs
+    /// (`&[("page", "2")]`, a key may repeat), a map, or a struct (a `None` field is
+    /// left out). Values that cannot be (a nested list, say) make the request fail with
+    /// an `InvalidUrl` error.
+    pub fn query<T: Serialize + ?Sized>(self, query: &T) -> Self {
+        let pairs = query_pairs(query);
         self.with(|parts| {
-            for (key, value) in pairs {
+            for (key, value) in pairs? {
                 parts.params.append(key, value);
             }
             Ok(())
@@ -94,13 +114,80 @@ impl<C: ClientFlavor> RequestBuilder<C> {
     }
 
     /// Sets the body: bytes, text, or any [`Body`] (a stream is sent once: it cannot be
-    /// replayed for a redirect or a retry).
-    pub fn body(self, body: impl Into<Body>) -> Self {
+    /// replayed for a redirect or a retry). No `Content-Type` is added.
+    pub fn body(mut self, body: impl Into<Body>) -> Self {
         let body = body.into();
+        let claimed = self.payload.claim(Source::Body);
         self.with(|parts| {
+            claimed?;
             parts.body = body;
             Ok(())
         })
+    }
+
+    /// Sets the body, as [`body`](Self::body) (httpx's `content=`).
+    pub fn content(self, content: impl Into<Body>) -> Self {
+        self.body(content)
+    }
+
+    /// Sends `value` as compact JSON with `Content-Type: application/json` (unless one
+    /// is set), as httpx's `json=`.
+    ///
+    /// A NaN or infinite float anywhere in `value` makes the request fail with an
+    /// `InvalidBody` error naming where it is (`serde_json` would silently write
+    /// `null`; httpx refuses them too).
+    pub fn json<T: Serialize + ?Sized>(mut self, value: &T) -> Self {
+        let encoded = self
+            .payload
+            .claim(Source::Json)
+            .and_then(|()| encode_json(value));
+        if encoded.is_ok() {
+            self.payload.set_json();
+        }
+        self.with(|parts| {
+            parts.body = Body::from(encoded?);
+            Ok(())
+        })
+    }
+
+    /// Sends `form` urlencoded with `Content-Type: application/x-www-form-urlencoded`
+    /// (unless one is set), as httpx's `data=`: a struct, a map or a list of pairs (a
+    /// key may repeat: `&[("tag", "a"), ("tag", "b")]`); spaces become `+`. See
+    /// [`encode_form`] for how values are written (`None` is left out). Given with
+    /// [`multipart`](Self::multipart), its pairs become the multipart's first text
+    /// fields instead.
+    pub fn form<T: Serialize + ?Sized>(mut self, form: &T) -> Self {
+        let encoded = self
+            .payload
+            .claim(Source::Form)
+            .and_then(|()| encode_form(form));
+        let failed = match encoded {
+            Ok(encoded) => {
+                self.payload.set_form(encoded);
+                Ok(())
+            }
+            Err(error) => Err(error),
+        };
+        self.with(|_| failed)
+    }
+
+    /// Sends a `multipart/form-data` body, as httpx's `files=`. Its file parts are read
+    /// when the request is sent, by the client, off the async runtime.
+    pub fn multipart(mut self, multipart: Multipart) -> Self {
+        let claimed = self.payload.claim(Source::Multipart);
+        if claimed.is_ok() {
+            self.payload.set_multipart(multipart);
+        }
+        self.with(|_| claimed)
+    }
+
+    /// Sends the file at `path` as the body, read when the request is sent (see
+    /// [`Body::from_file`]); the path is checked now.
+    pub fn body_file(self, path: impl AsRef<std::path::Path>) -> Self {
+        match Body::from_file(path) {
+            Ok(body) => self.body(body),
+            Err(error) => self.with(|_| Err(error)),
+        }
     }
 
     /// Sets the body from a reader of `length` bytes when known (else sent chunked). The
@@ -176,7 +263,12 @@ impl<C: ClientFlavor> RequestBuilder<C> {
 
     /// The request with the client's defaults merged in, without sending it.
     pub fn build(self) -> Result<Request, Error> {
-        merge_request(self.client.config(), self.parts?)
+        let mut parts = self.parts?;
+        let config = self.client.config();
+        let content_type = self.payload.apply(&mut parts, &config.headers)?;
+        let mut request = merge_request(config, parts)?;
+        set_content_type(request.headers_mut(), content_type);
+        Ok(request)
     }
 
     /// Builds the request and sends it, reading the whole response body.
@@ -192,7 +284,8 @@ impl<C: ClientFlavor> RequestBuilder<C> {
     }
 
     /// A copy of this builder, when its body is replayable; `None` for a stream or a
-    /// reader body. (An invalid builder copies its error.)
+    /// reader body (or a multipart with a reader part). (An invalid builder copies its
+    /// error.)
     pub fn try_clone(&self) -> Option<Self> {
         let parts = match &self.parts {
             Ok(parts) => Ok(RequestParts {
@@ -212,6 +305,7 @@ impl<C: ClientFlavor> RequestBuilder<C> {
         Some(RequestBuilder {
             client: self.client.clone(),
             parts,
+            payload: self.payload.try_clone()?,
         })
     }
 }
@@ -220,6 +314,7 @@ impl<C: ClientFlavor> fmt::Debug for RequestBuilder<C> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("RequestBuilder")
             .field("parts", &self.parts)
+            .field("payload", &self.payload)
             .finish_non_exhaustive()
     }
 }
@@ -243,13 +338,4 @@ where
         value.set_sensitive(true);
     }
     Ok((name, value))
-}
-
-/// Errors are not `Clone` (their source may not be): a copy keeps kind and message.
-fn copy_error(error: &Error) -> Error {
-    let copy = Error::new(error.kind());
-    match error.message() {
-        Some(message) => copy.with_message(message.to_owned()),
-        None => copy,
-    }
 }

@@ -69,6 +69,10 @@ pub enum ErrorKind {
     BlockingInsideRuntime,
     /// A request was sent on a client that was closed.
     ClientClosed,
+    /// A request body could not be built: a value JSON cannot represent (NaN,
+    /// infinity), a value a form cannot hold, a file that cannot be read or changed
+    /// size, a bad multipart boundary...
+    InvalidBody,
 }
 
 impl ErrorKind {
@@ -152,6 +156,7 @@ impl ErrorKind {
             Self::RequestNotRead => "request not read",
             Self::BlockingInsideRuntime => "blocking call inside the runtime",
             Self::ClientClosed => "client closed",
+            Self::InvalidBody => "invalid body",
         }
     }
 }

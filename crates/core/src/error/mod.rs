@@ -175,6 +175,16 @@ impl Error {
     }
 }
 
+/// A copy of `error` keeping its kind and message (errors are not `Clone`: their source
+/// may not be).
+pub(crate) fn copy_error(error: &Error) -> Error {
+    let copy = Error::new(error.kind());
+    match error.message() {
+        Some(message) => copy.with_message(message.to_owned()),
+        None => copy,
+    }
+}
+
 impl From<ErrorKind> for Error {
     fn from(kind: ErrorKind) -> Error {
         Error::new(kind)
@@ -306,6 +316,7 @@ mod tests {
             InvalidHeader,
             CookieConflict,
             BlockingInsideRuntime,
+            InvalidBody,
         ] {
             assert!(!kind.is_request() && !kind.is_stream(), "{kind}");
         }

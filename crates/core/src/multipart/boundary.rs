@@ -1,0 +1,198 @@
+//! Multipart boundaries: random ones, caller-given ones (checked), and the one named
+//! by a caller's `Content-Type` header.
+
+use std::collections::hash_map::RandomState;
+use std::hash::BuildHasher;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use crate::{Error, ErrorKind};
+
+/// A fresh boundary: 32 lower-case hex digits (128 bits), as httpx's
+/// `os.urandom(16).hex()`.
+///
+/// Not cryptographic, and it need not be: a boundary must only not occur in the
+/// data. The bits come from SipHash, keyed by the standard library's per-process
+/// random keys (`RandomState`), over the time, a process-wide counter and a stack
+/// address: no two boundaries of a process repeat, and they differ between processes.
+pub fn random_boundary() -> String {
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let count = COUNTER.fetch_add(1, Ordering::Relaxed);
+    let nanos = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |elapsed| elapsed.as_nanos());
+    let marker = 0u8;
+    let address = std::ptr::addr_of!(marker) as usize;
+    let keys = RandomState::new();
+    let mut out = String::with_capacity(32);
+    for half in 0u8..2 {
+        let bits = keys.hash_one((half, count, nanos, address));
+        out.push_str(&format!("{bits:016x}"));
+    }
+    out
+}
+
+/// Checks a caller-given boundary against RFC 2046: 1 to 70 characters among
+/// letters, digits and `'()+_,-./:=?` and space, not ending with a space.
+pub(crate) fn check_boundary(boundary: &str) -> Result<(), Error> {
+    let valid_char = |c: char| c.is_ascii_alphanumeric() || "'()+_,-./:=? ".contains(c);
+    if boundary.is_empty()
+        || boundary.len() > 70
+        || boundary.ends_with(' ')
+        || !boundary.chars().all(valid_char)
+    {
+        return Err(Error::new(ErrorKind::InvalidBody).with_message(
+            "a multipart boundary must be 1 to 70 characters among letters, digits, \
+             '()+_,-./:=? and space, not ending with a space",
+        ));
+    }
+    Ok(())
+}
+
+/// What a caller's `Content-Type` says about a multipart body.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum Declared {
+    /// `multipart/...; boundary=X`: the body must use X.
+    Boundary(String),
+    /// A multipart type without a boundary: one must be added.
+    MultipartWithout,
+    /// Some other media type: kept as the caller wrote it.
+    Other,
+}
+
+/// Reads a `Content-Type` value the way httpx does, more leniently: the media type is
+/// compared case-insensitively and any `multipart/` subtype counts; the `boundary`
+/// parameter's name is case-insensitive, in any position, quotes stripped, a trailing
+/// `;` tolerated.
+pub(crate) fn declared(content_type: &[u8]) -> Declared {
+    let Ok(text) = std::str::from_utf8(content_type) else {
+        return Declared::Other;
+    };
+    let mut sections = text.split(';');
+    let media = sections.next().unwrap_or_default().trim();
+    if !media
+        .get(..10)
+        .is_some_and(|prefix| prefix.eq_ignore_ascii_case("multipart/"))
+    {
+        return Declared::Other;
+    }
+    for section in sections {
+        let section = section.trim();
+        let Some((name, value)) = section.split_once('=') else {
+            continue;
+        };
+        if name.trim().eq_ignore_ascii_case("boundary") {
+            let value = value.trim().trim_matches('"');
+            if !value.is_empty() {
+                return Declared::Boundary(value.to_owned());
+            }
+        }
+    }
+    Declared::MultipartWithout
+}
+
+/// The caller's multipart `Content-Type` with `; boundary=X` added (quoted when it
+/// holds characters a token cannot).
+pub(crate) fn with_boundary(content_type: &str, boundary: &str) -> String {
+    let base = content_type.trim_end().trim_end_matches(';').trim_end();
+    let token = boundary
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || "'+_-.".contains(c));
+    if token {
+        format!("{base}; boundary={boundary}")
+    } else {
+        format!("{base}; boundary=\"{boundary}\"")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn random_boundaries_are_32_lower_hex_and_differ() {
+        let first = random_boundary();
+        let second = random_boundary();
+        assert_eq!(first.len(), 32);
+        assert!(first.chars().all(|c| matches!(c, '0'..='9' | 'a'..='f')));
+        assert_ne!(first, second);
+        assert!(check_boundary(&first).is_ok());
+    }
+
+    #[test]
+    fn caller_boundaries_follow_rfc_2046() {
+        for good in [
+            "a",
+            "simple-boundary",
+            "with space inside",
+            &"x".repeat(70),
+            "'()+_,-./:=?",
+        ] {
+            assert!(check_boundary(good).is_ok(), "{good}");
+        }
+        for bad in [
+            "",
+            "ends with space ",
+            &"x".repeat(71),
+            "semi;colon",
+            "quote\"",
+            "cr\r\n",
+            "é",
+        ] {
+            let error = check_boundary(bad).unwrap_err();
+            assert_eq!(error.kind(), ErrorKind::InvalidBody, "{bad}");
+        }
+    }
+
+    #[test]
+    fn reads_the_boundary_like_httpx() {
+        let read = |value: &str| declared(value.as_bytes());
+        assert_eq!(
+            read("multipart/form-data; boundary=abc"),
+            Declared::Boundary("abc".into())
+        );
+        assert_eq!(
+            read("multipart/form-data; BOUNDARY=\"abc\""),
+            Declared::Boundary("abc".into())
+        );
+        assert_eq!(
+            read("multipart/form-data; charset=utf-8; boundary=abc;"),
+            Declared::Boundary("abc".into())
+        );
+        assert_eq!(
+            read("Multipart/Form-Data;boundary=x y"),
+            Declared::Boundary("x y".into())
+        );
+        assert_eq!(
+            read("multipart/mixed; boundary=m"),
+            Declared::Boundary("m".into())
+        );
+        assert_eq!(read("multipart/form-data"), Declared::MultipartWithout);
+        assert_eq!(
+            read("multipart/form-data; boundary="),
+            Declared::MultipartWithout
+        );
+        assert_eq!(
+            read("multipart/form-data; charset=utf-8"),
+            Declared::MultipartWithout
+        );
+        assert_eq!(read("text/plain; boundary=abc"), Declared::Other);
+        assert_eq!(read("multi"), Declared::Other);
+        assert_eq!(
+            declared(b"multipart/form-data; boundary=\xff"),
+            Declared::Other
+        );
+    }
+
+    #[test]
+    fn adds_a_boundary_to_a_header_without_one() {
+        assert_eq!(
+            with_boundary("multipart/form-data", "abc"),
+            "multipart/form-data; boundary=abc"
+        );
+        assert_eq!(
+            with_boundary("multipart/form-data; charset=utf-8; ", "a b"),
+            "multipart/form-data; charset=utf-8; boundary=\"a b\""
+        );
+    }
+}
