@@ -21,9 +21,20 @@
 //! assert!(server.url("/hello").starts_with("http://127.0.0.1:"));
 //! ```
 
+mod backlog;
+mod builder;
+mod ca;
+mod connection;
 mod events;
+mod listener;
+mod modes;
 pub mod peers;
 mod server;
+pub mod tls;
 
+pub use backlog::FullBacklog;
+pub use builder::{Protocol, ServerBuilder};
 pub use events::{ConnectionEvent, ConnectionId};
+pub use modes::Behavior;
+pub use modes::raw::{RawConnection, RawHandler, RawRequest};
 pub use server::{Handler, Server};
