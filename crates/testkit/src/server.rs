@@ -211,13 +211,15 @@ impl Server {
         })
     }
 
-    /// Stops the server and re-raises the handler's first panic, if any. Dropping the
-    /// server does the same; this spells it out at the end of a test.
-    pub fn finish(mut self) {
+    /// Stops the server, re-raises the handler's first panic if any, and returns
+    /// everything the server saw, connections cut by the stop included. Dropping the
+    /// server stops it too; this spells it out at the end of a test.
+    pub fn finish(mut self) -> Vec<ConnectionEvent> {
         self.stop();
         if let Some(payload) = self.shared.take_panic() {
             resume_unwind(payload);
         }
+        self.events()
     }
 
     fn stop(&mut self) {
