@@ -89,6 +89,10 @@ pub(crate) fn read_response(stream: &mut TcpStream) -> (Head, Vec<u8>) {
     let mut head = read_head(stream);
     let length = head.content_length();
     let mut body = std::mem::take(&mut head.rest);
+    assert!(
+        body.len() <= length,
+        "more bytes than one response: {body:?}"
+    );
     let start = body.len();
     body.resize(length, 0);
     stream
