@@ -10,6 +10,7 @@ pub struct ConnectionId(pub usize);
 
 /// One thing a test server saw happen on a connection.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum ConnectionEvent {
     /// The server accepted a connection.
     Opened {
@@ -25,6 +26,16 @@ pub enum ConnectionEvent {
         /// The request's method.
         method: http::Method,
         /// The request's path and query.
+        target: String,
+    },
+    /// The server read a request it does not answer normally: a misbehaving mode
+    /// (see [`Behavior`](crate::Behavior)) or a raw connection took it.
+    RequestRead {
+        /// The connection.
+        id: ConnectionId,
+        /// The request's method (`PRI` for an HTTP/2 connection preface).
+        method: http::Method,
+        /// The request's target as sent (`*` for an HTTP/2 connection preface).
         target: String,
     },
     /// A connection ended (either side closed it, or it failed).
@@ -101,7 +112,7 @@ pub(crate) fn requests_per_connection(events: &[ConnectionEvent]) -> Vec<usize> 
                 }
                 counts[id.0] += 1;
             }
-            ConnectionEvent::Closed { .. } => {}
+            ConnectionEvent::RequestRead { .. } | ConnectionEvent::Closed { .. } => {}
         }
     }
     counts

@@ -4,11 +4,20 @@
 //! test's runtime: a blocking client called from inside `#[tokio::test]` would
 //! otherwise starve the server it talks to (see DESIGN §4).
 //!
-//! * [`Server`]: an HTTP/1.1 server on `127.0.0.1:0` driven by a closure. A panic in
-//!   the closure is caught, answered with a 500, and re-raised in the test when the
+//! * [`Server`]: a server on a loopback port driven by a closure. A panic in the
+//!   closure is caught, answered with a 500, and re-raised in the test when the
 //!   server is dropped (or at [`Server::finish`]), so a failing handler fails the test.
+//!   [`Server::http1`] starts a plain HTTP/1.1 one; [`Server::builder`] configures
+//!   HTTP/2 or both ([`Protocol`]), TLS ([`tls::TlsMode`]), `::1`, and a misbehaving
+//!   [`Behavior`] for timeout, truncation and stale-connection tests.
+//! * [`RawConnection`]: with [`ServerBuilder::raw`], the test writes the bytes itself
+//!   (malformed responses, huge headers).
+//! * [`FullBacklog`]: a loopback address where `connect` hangs, for connect timeouts.
+//! * [`tls`]: the process-wide test CA (`ring` only), its certificates and a client
+//!   identity.
 //! * [`ConnectionEvent`]: what the server saw of each connection (opened, requests
-//!   served, closed), for tests of keep-alive and pooling.
+//!   served or read, closed), for tests of keep-alive and pooling, and for waiting on
+//!   the server without sleeping.
 //! * [`peers`]: the fixed loopback addresses of the real servers that
 //!   `scripts/peers start` runs (nginx, httpbin).
 //!
@@ -21,9 +30,20 @@
 //! assert!(server.url("/hello").starts_with("http://127.0.0.1:"));
 //! ```
 
+mod backlog;
+mod builder;
+mod ca;
+mod connection;
 mod events;
+mod listener;
+mod modes;
 pub mod peers;
 mod server;
+pub mod tls;
 
+pub use backlog::FullBacklog;
+pub use builder::{Protocol, ServerBuilder};
 pub use events::{ConnectionEvent, ConnectionId};
+pub use modes::Behavior;
+pub use modes::raw::{RawConnection, RawHandler, RawRequest};
 pub use server::{Handler, Server};

@@ -1,24 +1,25 @@
-//! The closure-driven HTTP/1.1 test server.
+//! The test server's handle: start, address, event log, stop and panic re-raise.
 
 use std::any::Any;
 use std::io;
 use std::net::SocketAddr;
-use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
+use std::panic::resume_unwind;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::thread::{self, JoinHandle};
 use std::time::Duration;
 
 use bytes::Bytes;
-use http_body_util::{BodyExt, Full};
-use hyper::body::Incoming;
-use hyper::server::conn::http1;
-use hyper::service::service_fn;
-use hyper_util::rt::{TokioIo, TokioTimer};
-use tokio::net::{TcpListener, TcpStream};
+use tokio::net::TcpListener;
 use tokio::sync::oneshot;
+use tokio_rustls::TlsAcceptor;
 
+use crate::builder::{Config, ServerBuilder};
+use crate::connection::{self, Serving};
 use crate::events::{self, ConnectionEvent, ConnectionId, EventLog};
+use crate::listener;
+use crate::modes::raw::RawWorkers;
+use crate::tls;
 
 /// What a test server calls for every request: the whole request body is read
 /// first, and the returned response is sent as is.
@@ -35,17 +36,33 @@ impl<T> Handler for T where
 {
 }
 
-/// State shared by the server thread and the test.
+/// State shared by the server thread, its connections and the test.
 #[derive(Default)]
-struct Shared {
-    events: EventLog,
+pub(crate) struct Shared {
+    pub(crate) events: EventLog,
     /// The first panic raised by the handler (or by the server thread itself).
     panic: Mutex<Option<Box<dyn Any + Send>>>,
     next_connection: AtomicUsize,
+    pub(crate) raw_workers: RawWorkers,
+}
+
+impl std::fmt::Debug for Shared {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Shared")
+            .field("next_connection", &self.next_connection)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Shared {
-    fn record_panic(&self, payload: Box<dyn Any + Send>) {
+    /// Numbers a newly accepted connection and records it opened.
+    pub(crate) fn open(&self, peer: SocketAddr) -> ConnectionId {
+        let id = ConnectionId(self.next_connection.fetch_add(1, Ordering::SeqCst));
+        self.events.push(ConnectionEvent::Opened { id, peer });
+        id
+    }
+
+    pub(crate) fn record_panic(&self, payload: Box<dyn Any + Send>) {
         let mut slot = self.panic.lock().unwrap_or_else(PoisonError::into_inner);
         slot.get_or_insert(payload);
     }
@@ -58,13 +75,15 @@ impl Shared {
     }
 }
 
-/// An HTTP/1.1 server on `127.0.0.1:0`, on its own thread and current-thread runtime,
-/// that answers every request with a closure. Keep-alive is on.
+/// A test server on a loopback port, on its own thread and current-thread runtime,
+/// that answers every request with a closure (keep-alive on), configured by
+/// [`Server::builder`].
 ///
 /// Dropping the server stops it (open connections are cut) and re-raises, in the
 /// test's thread, the first panic of the handler.
 pub struct Server {
     addr: SocketAddr,
+    tls: bool,
     shared: Arc<Shared>,
     shutdown: Option<oneshot::Sender<()>>,
     thread: Option<JoinHandle<()>>,
@@ -72,25 +91,38 @@ pub struct Server {
 
 impl std::fmt::Debug for Server {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Server").field("addr", &self.addr).finish()
+        f.debug_struct("Server")
+            .field("addr", &self.addr)
+            .field("tls", &self.tls)
+            .finish_non_exhaustive()
     }
 }
 
 impl Server {
-    /// Starts an HTTP/1.1 server that answers with `handler`.
+    /// Starts a plain HTTP/1.1 server on `127.0.0.1` that answers with `handler`.
     ///
     /// # Panics
     /// When no loopback port can be bound or no thread or runtime can be started:
     /// the test cannot run without its server.
     pub fn http1(handler: impl Handler) -> Server {
-        match Self::try_http1(Arc::new(handler)) {
-            Ok(server) => server,
-            Err(error) => panic!("testkit: could not start the HTTP/1.1 test server: {error}"),
-        }
+        Server::builder().http1().handler(handler).start()
     }
 
-    fn try_http1(handler: Arc<dyn Handler>) -> io::Result<Server> {
-        let listener = std::net::TcpListener::bind(("127.0.0.1", 0))?;
+    /// A builder for any other server: HTTP/2, TLS, misbehaving modes, raw bytes.
+    pub fn builder() -> ServerBuilder {
+        ServerBuilder::new()
+    }
+
+    pub(crate) fn start(config: Config) -> io::Result<Server> {
+        let acceptor = match config.tls {
+            Some(mode) => {
+                let server_config =
+                    tls::server_config(mode, config.protocol.alpn()).map_err(io::Error::other)?;
+                Some(TlsAcceptor::from(Arc::new(server_config)))
+            }
+            None => None,
+        };
+        let listener = listener::bind(listener::loopback(config.ipv6), config.recv_buffer, 1024)?;
         listener.set_nonblocking(true)?;
         let addr = listener.local_addr()?;
         let runtime = tokio::runtime::Builder::new_current_thread()
@@ -102,15 +134,23 @@ impl Server {
         };
         let shared = Arc::new(Shared::default());
         let (shutdown, stopped) = oneshot::channel();
-        let thread_shared = Arc::clone(&shared);
+        let serving = Arc::new(Serving {
+            protocol: config.protocol,
+            acceptor,
+            behavior: config.behavior,
+            handler: config.handler,
+            raw: config.raw,
+            shared: Arc::clone(&shared),
+        });
         let thread = thread::Builder::new()
-            .name(format!("testkit-h1-{}", addr.port()))
+            .name(format!("testkit-{}", addr.port()))
             .spawn(move || {
-                runtime.block_on(accept_loop(listener, handler, thread_shared, stopped));
+                runtime.block_on(connection::accept_loop(listener, serving, stopped));
                 // Dropping the runtime here cancels every connection task.
             })?;
         Ok(Server {
             addr,
+            tls: config.tls.is_some(),
             shared,
             shutdown: Some(shutdown),
             thread: Some(thread),
@@ -122,9 +162,16 @@ impl Server {
         self.addr
     }
 
-    /// `http://127.0.0.1:PORT` followed by `path_and_query`.
+    /// `http://127.0.0.1:PORT` (`https://` with TLS, `[::1]` on IPv6) followed by
+    /// `path_and_query`.
     pub fn url(&self, path_and_query: &str) -> String {
-        format!("http://{}{}", self.addr, path_and_query)
+        let scheme = if self.tls { "https" } else { "http" };
+        format!("{scheme}://{}{}", self.addr, path_and_query)
+    }
+
+    /// Whether the server speaks TLS.
+    pub fn is_tls(&self) -> bool {
+        self.tls
     }
 
     /// Everything the server saw so far, in order.
@@ -164,13 +211,15 @@ impl Server {
         })
     }
 
-    /// Stops the server and re-raises the handler's first panic, if any. Dropping the
-    /// server does the same; this spells it out at the end of a test.
-    pub fn finish(mut self) {
+    /// Stops the server, re-raises the handler's first panic if any, and returns
+    /// everything the server saw, connections cut by the stop included. Dropping the
+    /// server stops it too; this spells it out at the end of a test.
+    pub fn finish(mut self) -> Vec<ConnectionEvent> {
         self.stop();
         if let Some(payload) = self.shared.take_panic() {
             resume_unwind(payload);
         }
+        self.events()
     }
 
     fn stop(&mut self) {
@@ -183,6 +232,7 @@ impl Server {
                 self.shared.record_panic(payload);
             }
         }
+        RawWorkers::stop(&self.shared);
     }
 }
 
@@ -197,83 +247,4 @@ impl Drop for Server {
             resume_unwind(payload);
         }
     }
-}
-
-async fn accept_loop(
-    listener: TcpListener,
-    handler: Arc<dyn Handler>,
-    shared: Arc<Shared>,
-    mut stopped: oneshot::Receiver<()>,
-) {
-    loop {
-        tokio::select! {
-            _ = &mut stopped => return,
-            accepted = listener.accept() => {
-                // An accept error (say, out of file descriptors) ends no test by itself:
-                // the client sees the failed connection.
-                if let Ok((stream, peer)) = accepted {
-                    let handler = Arc::clone(&handler);
-                    let shared = Arc::clone(&shared);
-                    tokio::spawn(serve_connection(stream, peer, handler, shared));
-                }
-            }
-        }
-    }
-}
-
-async fn serve_connection(
-    stream: TcpStream,
-    peer: SocketAddr,
-    handler: Arc<dyn Handler>,
-    shared: Arc<Shared>,
-) {
-    let id = ConnectionId(shared.next_connection.fetch_add(1, Ordering::SeqCst));
-    shared.events.push(ConnectionEvent::Opened { id, peer });
-    let served = Arc::new(AtomicUsize::new(0));
-    let service = {
-        let shared = Arc::clone(&shared);
-        let served = Arc::clone(&served);
-        service_fn(move |request: http::Request<Incoming>| {
-            let handler = Arc::clone(&handler);
-            let shared = Arc::clone(&shared);
-            let served = Arc::clone(&served);
-            async move {
-                let (parts, body) = request.into_parts();
-                let body = body.collect().await?.to_bytes();
-                let request = http::Request::from_parts(parts, body);
-                let method = request.method().clone();
-                let target = request
-                    .uri()
-                    .path_and_query()
-                    .map_or_else(|| "/".to_owned(), ToString::to_string);
-                let response = match catch_unwind(AssertUnwindSafe(|| handler(request))) {
-                    Ok(response) => response,
-                    Err(payload) => {
-                        shared.record_panic(payload);
-                        panicked_response()
-                    }
-                };
-                served.fetch_add(1, Ordering::SeqCst);
-                shared
-                    .events
-                    .push(ConnectionEvent::RequestServed { id, method, target });
-                Ok::<_, hyper::Error>(response.map(Full::new))
-            }
-        })
-    };
-    // A connection error (the client reset it, say) is an ordinary end of a connection.
-    let _ = http1::Builder::new()
-        .timer(TokioTimer::new())
-        .serve_connection(TokioIo::new(stream), service)
-        .await;
-    shared.events.push(ConnectionEvent::Closed {
-        id,
-        requests: served.load(Ordering::SeqCst),
-    });
-}
-
-fn panicked_response() -> http::Response<Bytes> {
-    let mut response = http::Response::new(Bytes::from_static(b"testkit: the handler panicked"));
-    *response.status_mut() = http::StatusCode::INTERNAL_SERVER_ERROR;
-    response
 }
