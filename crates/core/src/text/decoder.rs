@@ -88,12 +88,19 @@ impl TextDecoder {
     }
 
     fn run(&mut self, mut input: &[u8], text: &mut String, last: bool) {
+        // encoding_rs's EUC-KR decoder forgets a pending lead byte when given an empty,
+        // non-final chunk (seen with encoding_rs 0.8.35): never give it one.
+        if input.is_empty() && !last {
+            return;
+        }
         loop {
+            // encoding_rs may under-count what a pending partial character flushes to at
+            // the end (a U+FFFD, 3 bytes): always leave room for one.
             let room = self
                 .decoder
                 .max_utf8_buffer_length(input.len())
                 .unwrap_or(FALLBACK_RESERVE);
-            text.reserve(room);
+            text.reserve(room.max(4));
             let (result, read, had_errors) = self.decoder.decode_to_string(input, text, last);
             self.had_errors |= had_errors;
             input = input.get(read..).unwrap_or(&[]);
