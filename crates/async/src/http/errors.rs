@@ -86,13 +86,21 @@ pub(crate) fn map(error: hyper::Error, phase: Phase) -> Error {
             "the request cannot be sent as it is",
         )
     } else if let Some(kind) = io_kind(&error) {
-        let kind = match (kind, phase) {
-            (std::io::ErrorKind::TimedOut, Phase::Request) => ErrorKind::ReadTimeout,
-            (std::io::ErrorKind::TimedOut, Phase::Body) => ErrorKind::ReadTimeout,
-            (std::io::ErrorKind::BrokenPipe, _) => ErrorKind::Write,
-            _ => ErrorKind::Read,
-        };
-        (kind, "the connection failed")
+        match (kind, phase) {
+            (std::io::ErrorKind::UnexpectedEof, Phase::Request) => (
+                ErrorKind::RemoteProtocol,
+                "server disconnected without sending a response",
+            ),
+            (std::io::ErrorKind::UnexpectedEof, Phase::Body) => (
+                ErrorKind::RemoteProtocol,
+                "server disconnected before the response body was complete",
+            ),
+            (std::io::ErrorKind::TimedOut, _) => {
+                (ErrorKind::ReadTimeout, "the connection timed out")
+            }
+            (std::io::ErrorKind::BrokenPipe, _) => (ErrorKind::Write, "the connection failed"),
+            _ => (ErrorKind::Read, "the connection failed"),
+        }
     } else if let Some(h2) = h2_error(&error) {
         if h2.is_go_away() {
             (

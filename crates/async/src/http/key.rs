@@ -51,14 +51,20 @@ impl Key {
         Ok(Key { scheme, host, port })
     }
 
-    /// The URI hyper-util's TCP connector takes (it only needs host and port).
+    /// The URI hyper-util's TCP connector takes. A default port is left out, so that
+    /// the port of a resolver override applies (an explicit port always wins).
     pub(crate) fn connect_uri(&self) -> Result<http::Uri, Error> {
         let host = if self.host.contains(':') {
             format!("[{}]", self.host)
         } else {
             self.host.clone()
         };
-        http::Uri::try_from(format!("http://{host}:{}", self.port)).map_err(|error| {
+        let text = match (self.scheme, self.port) {
+            (Scheme::Http, 80) => format!("http://{host}"),
+            (Scheme::Https, 443) => format!("https://{host}"),
+            (_, port) => format!("http://{host}:{port}"),
+        };
+        http::Uri::try_from(text).map_err(|error| {
             Error::new(ErrorKind::InvalidUrl)
                 .with_message("the host cannot be connected to")
                 .with_source(error)
@@ -77,7 +83,7 @@ mod tests {
             (key.scheme, key.host.as_str(), key.port),
             (Scheme::Https, "::1", 443)
         );
-        assert_eq!(key.connect_uri().unwrap(), "http://[::1]:443/");
+        assert_eq!(key.connect_uri().unwrap(), "https://[::1]/");
         let key = Key::from_uri(&"http://Example.com:8080/".parse().unwrap()).unwrap();
         assert_eq!((key.host.as_str(), key.port), ("example.com", 8080));
     }

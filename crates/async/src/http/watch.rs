@@ -58,11 +58,17 @@ impl Progress {
     }
 }
 
+/// The largest frame handed to hyper: bigger ones are split (without copying), so that
+/// hyper pulls often enough for the write timeout to see progress.
+const MAX_FRAME: usize = 64 * 1024;
+
 /// The request body as hyper sees it.
 #[derive(Debug)]
 pub(crate) struct WatchedBody {
     inner: Body,
     progress: Arc<Progress>,
+    /// The rest of a frame larger than [`MAX_FRAME`].
+    pending: Bytes,
 }
 
 impl WatchedBody {
@@ -70,7 +76,20 @@ impl WatchedBody {
         if inner.is_end_stream() {
             progress.finish();
         }
-        WatchedBody { inner, progress }
+        WatchedBody {
+            inner,
+            progress,
+            pending: Bytes::new(),
+        }
+    }
+
+    fn next_slice(&mut self) -> Bytes {
+        let take = self.pending.len().min(MAX_FRAME);
+        let slice = self.pending.split_to(take);
+        if self.pending.is_empty() && self.inner.is_end_stream() {
+            self.progress.finish();
+        }
+        slice
     }
 }
 
@@ -86,17 +105,27 @@ impl http_body::Body for WatchedBody {
         this.progress
             .last_pull
             .store(this.progress.now(), Ordering::Release);
-        let polled = Pin::new(&mut this.inner).poll_frame(cx);
-        match &polled {
-            Poll::Ready(None) | Poll::Ready(Some(Err(_))) => this.progress.finish(),
-            Poll::Ready(Some(Ok(_))) if this.inner.is_end_stream() => this.progress.finish(),
-            _ => {}
+        if !this.pending.is_empty() {
+            return Poll::Ready(Some(Ok(Frame::data(this.next_slice()))));
         }
-        polled
+        match Pin::new(&mut this.inner).poll_frame(cx) {
+            Poll::Ready(Some(Ok(frame))) => match frame.into_data() {
+                Ok(data) => {
+                    this.pending = data;
+                    Poll::Ready(Some(Ok(Frame::data(this.next_slice()))))
+                }
+                Err(frame) => Poll::Ready(Some(Ok(frame))),
+            },
+            other @ (Poll::Ready(None) | Poll::Ready(Some(Err(_)))) => {
+                this.progress.finish();
+                other
+            }
+            Poll::Pending => Poll::Pending,
+        }
     }
 
     fn is_end_stream(&self) -> bool {
-        self.inner.is_end_stream()
+        self.pending.is_empty() && self.inner.is_end_stream()
     }
 
     fn size_hint(&self) -> SizeHint {

@@ -345,7 +345,8 @@ mod regression {
     #[test]
     fn a_trailing_lead_byte_is_not_lost_when_the_limit_is_the_body_length() {
         let bytes = [130u8, 65, 0, 0, 171, 161, 0, 129, 65, 123, 48, 129];
-        let mut decoder = StreamingTextDecoder::with_sniff_limit(None, None, DefaultEncoding::Autodetect, 12);
+        let mut decoder =
+            StreamingTextDecoder::with_sniff_limit(None, None, DefaultEncoding::Autodetect, 12);
         let mut text = String::new();
         for piece in bytes.chunks(1) {
             text += &decoder.decode(piece);
