@@ -35,3 +35,21 @@ wait_for_port() {
 pid_alive() {
   [ -s "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null
 }
+
+# Writes a fresh CA (ca.pem) and a server certificate for localhost, 127.0.0.1 and ::1
+# (server.key, server-chain.pem) into folder $1.
+make_test_certificates() {
+  local tls=$1
+  mkdir -p "$tls"
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 30 \
+    -subj "/CN=xhttp test CA" -keyout "$tls/ca.key" -out "$tls/ca.pem" \
+    -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign" \
+    2>/dev/null
+  openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "/CN=localhost" \
+    -keyout "$tls/server.key" -out "$tls/server.csr" 2>/dev/null
+  printf '%s\n' "subjectAltName=DNS:localhost,IP:127.0.0.1,IP:::1" \
+    "basicConstraints=critical,CA:FALSE" "extendedKeyUsage=serverAuth" >"$tls/server.ext"
+  openssl x509 -req -in "$tls/server.csr" -CA "$tls/ca.pem" -CAkey "$tls/ca.key" \
+    -CAcreateserial -days 30 -extfile "$tls/server.ext" -out "$tls/server.pem" 2>/dev/null
+  cat "$tls/server.pem" "$tls/ca.pem" >"$tls/server-chain.pem"
+}
