@@ -584,7 +584,15 @@ fn show_headers(args: &Args) -> Result<(), Failure> {
     Ok(())
 }
 
+/// `XHTTP_BLOCKING_BRIDGE=spawn` measures the other way the blocking client can wait.
+fn choose_blocking_bridge() {
+    if std::env::var("XHTTP_BLOCKING_BRIDGE").as_deref() == Ok("spawn") {
+        xhttp::blocking::runtime::set_bridge(xhttp::blocking::runtime::Bridge::Spawn);
+    }
+}
+
 fn main() -> ExitCode {
+    choose_blocking_bridge();
     let result = parse_args().and_then(|args| match args.workload {
         Workload::Headers => show_headers(&args),
         _ => measure(&args),

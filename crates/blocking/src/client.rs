@@ -75,11 +75,19 @@ impl Client {
             (sender, reader)
         });
         let future = self.inner.execute(Ok(request), mode);
-        let response = match pump {
-            // The caller's thread reads the body while the runtime sends it.
-            Some((sender, reader)) => {
+        let response = match (pump, runtime::bridge()) {
+            // Nothing to read on this thread: poll the exchange here, inside the
+            // runtime's context, so only the I/O wake-ups cross threads.
+            (None, runtime::Bridge::CallerThread) => {
+                let _context = handle.enter();
+                park::wait(tokio::task::unconstrained(future))?
+            }
+            // The caller's thread reads the body (if any) while the runtime sends it.
+            (pump, _) => {
                 let task = handle.spawn(future);
-                sender.pump(reader);
+                if let Some((sender, reader)) = pump {
+                    sender.pump(reader);
+                }
                 match park::wait(tokio::task::unconstrained(task)) {
                     Ok(response) => response?,
                     Err(join_error) => {
@@ -88,12 +96,6 @@ impl Client {
                             .with_source(join_error));
                     }
                 }
-            }
-            // Nothing to read on this thread: poll the exchange here, inside the
-            // runtime's context, so only the I/O wake-ups cross threads.
-            None => {
-                let _context = handle.enter();
-                park::wait(tokio::task::unconstrained(future))?
             }
         };
         let driver: Arc<dyn BlockingDriver> = Arc::new(CallerThreadDriver::new(handle.clone()));

@@ -16,6 +16,31 @@ use xhttp_core::{Error, ErrorKind};
 pub const DEFAULT_WORKERS: usize = 2;
 
 static WORKERS: AtomicUsize = AtomicUsize::new(DEFAULT_WORKERS);
+static BRIDGE: AtomicUsize = AtomicUsize::new(Bridge::CallerThread as usize);
+
+/// How a blocking call waits for its exchange.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Bridge {
+    /// The calling thread polls the exchange itself, inside the private runtime's
+    /// context (the default: measured the cheaper of the two, see `docs/PERFORMANCE.md`).
+    CallerThread = 0,
+    /// The exchange is spawned as a task on the private runtime and the calling thread
+    /// waits for it (response bodies are still read on the calling thread).
+    Spawn = 1,
+}
+
+/// Chooses how blocking calls wait, for the whole process (for measurements).
+pub fn set_bridge(bridge: Bridge) {
+    BRIDGE.store(bridge as usize, Ordering::Relaxed);
+}
+
+/// How blocking calls wait now.
+pub fn bridge() -> Bridge {
+    match BRIDGE.load(Ordering::Relaxed) {
+        1 => Bridge::Spawn,
+        _ => Bridge::CallerThread,
+    }
+}
 static HANDLE: OnceLock<Result<Handle, String>> = OnceLock::new();
 
 thread_local! {

@@ -42,6 +42,12 @@ pub use xhttp_async::{AsyncClient, BoxTransport, MockTransport, Pending, Transpo
 #[cfg(feature = "blocking")]
 pub use xhttp_blocking::Client;
 
+/// The blocking client's private runtime (worker count, how calls wait).
+#[cfg(feature = "blocking")]
+pub mod blocking {
+    pub use xhttp_blocking::runtime;
+}
+
 /// The blocking response (`xhttp_core::Response<Blocking>`).
 pub type Response = xhttp_core::Response<Blocking>;
 /// The async response (`xhttp_core::Response<Async>`).
