@@ -40,6 +40,7 @@ pub struct AsyncClient {
 struct Inner {
     config: ClientConfig<BoxTransport>,
     /// The built-in transport, for requests no other transport serves.
+    http: HttpTransport,
     default_transport: BoxTransport,
     closed: AtomicBool,
 }
@@ -56,16 +57,16 @@ impl AsyncClient {
     }
 
     fn with_config(config: ClientConfig<BoxTransport>) -> AsyncClient {
-        let default_transport = BoxTransport::new(
-            HttpTransport::builder()
-                .options(config.http.clone())
-                .limits(config.limits)
-                .env(config.env.clone(), config.trust_env)
-                .build(),
-        );
+        let http = HttpTransport::builder()
+            .options(config.http.clone())
+            .limits(config.limits)
+            .env(config.env.clone(), config.trust_env)
+            .build();
+        let default_transport = BoxTransport::new(http.clone());
         AsyncClient {
             inner: Arc::new(Inner {
                 config,
+                http,
                 default_transport,
                 closed: AtomicBool::new(false),
             }),
@@ -77,9 +78,16 @@ impl AsyncClient {
         self.close_now();
     }
 
-    /// Closes the client without awaiting (what the blocking client calls).
+    /// Closes the client without awaiting (what the blocking client calls): idle
+    /// connections close, open responses finish.
     pub fn close_now(&self) {
         self.inner.closed.store(true, Ordering::Release);
+        self.inner.http.close();
+    }
+
+    /// A snapshot of the built-in transport's connection pool.
+    pub fn pool_stats(&self) -> crate::http::PoolStats {
+        self.inner.http.pool_stats()
     }
 
     /// Whether [`close`](Self::close) was called.

@@ -3,7 +3,6 @@
 //! the HTTP/1.1 connection returned to the pool when the body ends.
 
 use std::pin::Pin;
-use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::Duration;
 
@@ -13,17 +12,16 @@ use hyper::body::Incoming;
 use tokio::time::{Instant, Sleep};
 use xhttp_core::{Error, ErrorKind};
 
-use super::conn::Conn;
 use super::errors::{self, Phase};
-use super::key::Key;
-use super::pool::Pool;
+use super::pool::{H1Lease, H2Lease};
 
-/// Gives an HTTP/1.1 connection back to the pool at the end of its response body.
+/// The connection (or stream) a response body holds until it ends.
 #[derive(Debug)]
-pub(crate) struct Return {
-    pub(crate) pool: Arc<Pool>,
-    pub(crate) key: Key,
-    pub(crate) conn: Conn,
+pub(crate) enum Lease {
+    /// Given back to the pool at the end of the body.
+    H1(H1Lease),
+    /// Counted as an open stream until the body ends or is dropped.
+    H2(H2Lease),
 }
 
 /// See the [module docs](self).
@@ -35,7 +33,7 @@ pub(crate) struct ResponseBody {
     timer: Option<Pin<Box<Sleep>>>,
     /// Whether the timer is armed for the current wait.
     waiting: bool,
-    on_end: Option<Return>,
+    lease: Option<Lease>,
 }
 
 impl ResponseBody {
@@ -43,7 +41,7 @@ impl ResponseBody {
         incoming: Incoming,
         read_timeout: Option<Duration>,
         total: Option<Instant>,
-        on_end: Option<Return>,
+        lease: Option<Lease>,
     ) -> ResponseBody {
         let mut body = ResponseBody {
             incoming,
@@ -51,7 +49,7 @@ impl ResponseBody {
             total,
             timer: None,
             waiting: false,
-            on_end,
+            lease,
         };
         if body.incoming.is_end_stream() {
             body.end();
@@ -60,8 +58,11 @@ impl ResponseBody {
     }
 
     fn end(&mut self) {
-        if let Some(Return { pool, key, conn }) = self.on_end.take() {
-            pool.check_in(key, conn);
+        match self.lease.take() {
+            Some(Lease::H1(lease)) => lease.release(),
+            // The stream is done: dropping the lease counts it out.
+            Some(Lease::H2(lease)) => drop(lease),
+            None => {}
         }
     }
 
@@ -129,7 +130,7 @@ impl http_body::Body for ResponseBody {
                 Poll::Ready(Some(Ok(frame)))
             }
             Poll::Ready(Some(Err(error))) => {
-                this.on_end = None;
+                this.lease = None;
                 Poll::Ready(Some(Err(errors::map(error, Phase::Body))))
             }
             Poll::Ready(None) => {
@@ -139,7 +140,7 @@ impl http_body::Body for ResponseBody {
             Poll::Pending => match this.poll_timer(cx) {
                 Poll::Ready(kind) => {
                     // The connection is not returned: the rest of the body is unread.
-                    this.on_end = None;
+                    this.lease = None;
                     let message = match kind {
                         ErrorKind::TotalTimeout => {
                             "the total deadline passed while reading the response body"

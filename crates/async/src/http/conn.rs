@@ -1,7 +1,11 @@
 //! One HTTP connection over a connected stream: the hyper handshake for HTTP/1.1 or
-//! HTTP/2, and the sending half the pool keeps.
+//! HTTP/2, and the sending halves the pool keeps.
 
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::task::{Context, Poll};
 
 use hyper::client::conn::{http1, http2};
 use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
@@ -9,38 +13,34 @@ use xhttp_core::{ConnectionInfo, Error, ErrorKind, HttpOptions};
 
 use super::watch::WatchedBody;
 use crate::connect::Connected;
+use crate::connect::io::Io;
 
-/// The sending half of a connection.
+/// An HTTP/1.1 connection's sending half.
+pub(crate) type H1Sender = http1::SendRequest<WatchedBody>;
+/// An HTTP/2 connection's sending half (cloned per stream).
+pub(crate) type H2Sender = http2::SendRequest<WatchedBody>;
+
+/// hyper's default limit before the server's SETTINGS arrive.
+pub(crate) const INITIAL_MAX_STREAMS: usize = 100;
+
+/// A new connection, ready for requests.
 #[derive(Debug)]
-pub(crate) enum Sender {
-    H1(http1::SendRequest<WatchedBody>),
-    H2(http2::SendRequest<WatchedBody>),
-}
-
-/// A connection ready for requests, with what is known about it.
-#[derive(Debug)]
-pub(crate) struct Conn {
-    pub(crate) sender: Sender,
-    pub(crate) info: Arc<ConnectionInfo>,
-}
-
-impl Conn {
-    /// Whether the connection is gone (closed by either side).
-    pub(crate) fn is_closed(&self) -> bool {
-        match &self.sender {
-            Sender::H1(sender) => sender.is_closed(),
-            Sender::H2(sender) => sender.is_closed(),
-        }
-    }
+pub(crate) enum Handshaken {
+    H1(H1Sender, Arc<ConnectionInfo>),
+    /// With the server's current stream limit, kept up to date by the connection task.
+    H2(H2Sender, Arc<ConnectionInfo>, Arc<AtomicUsize>),
 }
 
 /// Runs the hyper handshake: HTTP/2 when ALPN chose it (or by prior knowledge on plain
 /// http when so configured), else HTTP/1.1. The connection task runs on the runtime.
-pub(crate) async fn handshake(connected: Connected, options: &HttpOptions) -> Result<Conn, Error> {
+pub(crate) async fn handshake(
+    connected: Connected,
+    options: &HttpOptions,
+) -> Result<Handshaken, Error> {
     let Connected { io, info, h2 } = connected;
     let io = TokioIo::new(io);
     let use_h2 = h2 || (info.tls.is_none() && options.http2_prior_knowledge);
-    let sender = if use_h2 {
+    if use_h2 {
         let mut builder = http2::Builder::new(TokioExecutor::new());
         builder
             .timer(TokioTimer::new())
@@ -51,27 +51,49 @@ pub(crate) async fn handshake(connected: Connected, options: &HttpOptions) -> Re
             )
             .keep_alive_interval(options.http2_keep_alive_interval);
         let (sender, connection) = builder.handshake(io).await.map_err(handshake_error)?;
-        tokio::spawn(async move {
-            // A connection error reaches the requests on it; nothing more to report here.
-            let _ = connection.await;
+        let max_streams = Arc::new(AtomicUsize::new(INITIAL_MAX_STREAMS));
+        tokio::spawn(H2Driver {
+            connection,
+            max_streams: Arc::clone(&max_streams),
         });
-        Sender::H2(sender)
-    } else {
-        if !options.http1 {
-            return Err(Error::new(ErrorKind::UnsupportedProtocol)
-                .with_message("the server does not speak HTTP/2 and HTTP/1.1 is turned off"));
-        }
-        let mut builder = http1::Builder::new();
-        builder
-            .max_buf_size(options.max_response_header_bytes.max(8192))
-            .max_headers(options.max_response_headers);
-        let (sender, connection) = builder.handshake(io).await.map_err(handshake_error)?;
-        tokio::spawn(async move {
-            let _ = connection.await;
-        });
-        Sender::H1(sender)
-    };
-    Ok(Conn { sender, info })
+        return Ok(Handshaken::H2(sender, info, max_streams));
+    }
+    if !options.http1 {
+        return Err(Error::new(ErrorKind::UnsupportedProtocol)
+            .with_message("the server does not speak HTTP/2 and HTTP/1.1 is turned off"));
+    }
+    let mut builder = http1::Builder::new();
+    builder
+        .max_buf_size(options.max_response_header_bytes.max(8192))
+        .max_headers(options.max_response_headers);
+    let (sender, connection) = builder.handshake(io).await.map_err(handshake_error)?;
+    tokio::spawn(async move {
+        // A connection error reaches the requests on it; nothing more to report here.
+        let _ = connection.await;
+    });
+    Ok(Handshaken::H1(sender, info))
+}
+
+/// Drives an HTTP/2 connection and copies the server's stream limit (which hyper keeps
+/// on the driver, not on the sending half) into an atomic after each poll.
+struct H2Driver {
+    connection: http2::Connection<TokioIo<Io>, WatchedBody, TokioExecutor>,
+    max_streams: Arc<AtomicUsize>,
+}
+
+impl Future for H2Driver {
+    type Output = ();
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        let this = &mut *self;
+        let polled = Pin::new(&mut this.connection).poll(cx);
+        this.max_streams.store(
+            this.connection.current_max_send_streams(),
+            Ordering::Relaxed,
+        );
+        // Errors reach the streams; the pool sees the connection closed.
+        polled.map(|_| ())
+    }
 }
 
 fn handshake_error(error: hyper::Error) -> Error {

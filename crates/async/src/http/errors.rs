@@ -136,3 +136,10 @@ fn h2_error(error: &hyper::Error) -> Option<&h2::Error> {
     }
     None
 }
+
+/// Whether an HTTP/2 failure says the server did not process the stream: REFUSED_STREAM,
+/// or a GOAWAY (hyper fails the streams the server will not process).
+pub(crate) fn is_refused(error: &hyper::Error) -> bool {
+    h2_error(error)
+        .is_some_and(|h2| h2.is_go_away() || h2.reason() == Some(h2::Reason::REFUSED_STREAM))
+}

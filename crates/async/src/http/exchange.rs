@@ -11,10 +11,11 @@ use hyper::body::Incoming;
 use tokio::time::Instant;
 use xhttp_core::{Body, Error, ErrorKind, RequestContext, Timeout};
 
-use super::body::{ResponseBody, Return};
-use super::conn::{Conn, Sender, handshake};
+use super::body::{Lease, ResponseBody};
+use super::conn::{Handshaken, handshake};
 use super::errors::{self, Phase};
-use super::key::Key;
+use super::key::{Key, Scheme};
+use super::pool::Acquired;
 use super::transport::Shared;
 use super::watch::{Progress, WatchedBody};
 
@@ -48,29 +49,85 @@ async fn exchange(
     total: Option<Instant>,
 ) -> Result<http::Response<Body>, Error> {
     let key = Key::from_uri(request.uri())?;
-    let (conn, reused) = match shared.pool.checkout(&key) {
-        Some(conn) => (conn, true),
-        None => (connect(shared, &key, timeout).await?, false),
-    };
+    let coalesce = key.scheme == Scheme::Https && shared.options.http2;
+    let pool_deadline = timeout.pool().map(|limit| Instant::now() + limit);
     let progress = Progress::new();
     let (parts, body) = request.into_parts();
-    let request = http::Request::from_parts(parts, WatchedBody::new(body, Arc::clone(&progress)));
-    match send_on(shared, &key, conn, request, &progress, timeout, total).await {
-        Ok(response) => Ok(response),
-        // hyper gave the request back unsent: the pooled connection was dead already.
-        // Any method may be retried then, once, on a new connection.
-        Err(Failure::Unsent(request, _)) if reused => {
-            let conn = connect(shared, &key, timeout).await?;
-            match send_on(shared, &key, conn, *request, &progress, timeout, total).await {
-                Ok(response) => Ok(response),
-                Err(Failure::Unsent(_, error) | Failure::Failed(error)) => Err(error),
+    let idempotent = is_idempotent(&parts.method);
+    let mut request =
+        http::Request::from_parts(parts, WatchedBody::new(body, Arc::clone(&progress)));
+    let mut fresh = false;
+    loop {
+        let lease = match shared
+            .pool
+            .acquire(&key, coalesce, fresh, pool_deadline)
+            .await?
+        {
+            Acquired::H1(lease) => Lease::H1(lease),
+            Acquired::H2(lease) => Lease::H2(lease),
+            Acquired::Connect(permit) => {
+                // On failure the permit is dropped: its slot goes back to the pool.
+                let handshaken = connect(shared, &key, timeout).await?;
+                shared.pool.connected(permit, handshaken)
+            }
+        };
+        // A copy to send again, kept only when a retry could be allowed: on a reused
+        // connection for an idempotent method, or on HTTP/2 (a refused stream was not
+        // processed, whatever its method), and only with a replayable body.
+        let replay = match &lease {
+            _ if fresh => None,
+            Lease::H1(lease) if lease.reused && idempotent => copy_request(&request),
+            Lease::H2(_) => copy_request(&request),
+            Lease::H1(_) => None,
+        };
+        match send_on(shared, lease, request, &progress, timeout, total).await {
+            Ok(response) => return Ok(response),
+            // hyper gave the request back unsent: the connection was dead already.
+            // Any method may go again, once, on a new connection.
+            Err(Failure::Unsent(unsent, _)) if !fresh => request = *unsent,
+            Err(Failure::BeforeHead { error, h2_refused }) if !fresh => match replay {
+                Some(copy) if h2_refused || idempotent => request = copy,
+                _ => return Err(error),
+            },
+            Err(
+                Failure::Unsent(_, error)
+                | Failure::BeforeHead { error, .. }
+                | Failure::Failed(error),
+            ) => {
+                return Err(error);
             }
         }
-        Err(Failure::Unsent(_, error) | Failure::Failed(error)) => Err(error),
+        fresh = true;
+        progress.restart();
     }
 }
 
-async fn connect(shared: &Shared, key: &Key, timeout: Timeout) -> Result<Conn, Error> {
+/// RFC 9110 §9.2.2.
+fn is_idempotent(method: &http::Method) -> bool {
+    matches!(
+        *method,
+        http::Method::GET
+            | http::Method::HEAD
+            | http::Method::OPTIONS
+            | http::Method::TRACE
+            | http::Method::PUT
+            | http::Method::DELETE
+    )
+}
+
+/// A copy of a request whose body is replayable (and not yet sent).
+fn copy_request(request: &http::Request<WatchedBody>) -> Option<http::Request<WatchedBody>> {
+    let body = request.body().try_clone()?;
+    let mut copy = http::Request::new(body);
+    *copy.method_mut() = request.method().clone();
+    *copy.uri_mut() = request.uri().clone();
+    *copy.version_mut() = request.version();
+    *copy.headers_mut() = request.headers().clone();
+    *copy.extensions_mut() = request.extensions().clone();
+    Some(copy)
+}
+
+async fn connect(shared: &Shared, key: &Key, timeout: Timeout) -> Result<Handshaken, Error> {
     let connect = async {
         let connected = shared.connector.connect(key, None).await?;
         handshake(connected, &shared.options).await
@@ -91,80 +148,92 @@ async fn connect(shared: &Shared, key: &Key, timeout: Timeout) -> Result<Conn, E
 enum Failure {
     /// hyper did not send the request and gave it back.
     Unsent(Box<http::Request<WatchedBody>>, Error),
+    /// The exchange failed after the request was handed to the connection and before a
+    /// response head arrived (not a timeout). `h2_refused`: the server said it did not
+    /// process the stream (REFUSED_STREAM, or GOAWAY).
+    BeforeHead {
+        error: Error,
+        h2_refused: bool,
+    },
     Failed(Error),
 }
 
 async fn send_on(
     shared: &Shared,
-    key: &Key,
-    conn: Conn,
+    lease: Lease,
     mut request: http::Request<WatchedBody>,
     progress: &Progress,
     timeout: Timeout,
     total: Option<Instant>,
 ) -> Result<http::Response<Body>, Failure> {
-    let Conn { sender, info } = conn;
-    let (response, on_end) = match sender {
-        Sender::H1(mut sender) => {
+    let (response, lease, info) = match lease {
+        Lease::H1(mut lease) => {
             prepare_h1(&mut request);
+            let Some(sender) = lease.sender.as_mut() else {
+                return Err(Failure::Failed(
+                    Error::new(ErrorKind::LocalProtocol)
+                        .with_message("the connection lease was already given back"),
+                ));
+            };
             if sender.ready().await.is_err() {
                 let error = Error::new(ErrorKind::RemoteProtocol)
                     .with_message("the connection closed while idle");
                 return Err(Failure::Unsent(Box::new(request), error));
             }
             let sent = sender.try_send_request(request);
-            match watch(sent, progress, timeout)
+            let response = match watch(sent, progress, timeout)
                 .await
                 .map_err(Failure::Failed)?
             {
-                Ok(response) => {
-                    let on_end = Return {
-                        pool: Arc::clone(&shared.pool),
-                        key: key.clone(),
-                        conn: Conn {
-                            sender: Sender::H1(sender),
-                            info: Arc::clone(&info),
-                        },
-                    };
-                    (response, Some(on_end))
-                }
-                Err(failed) => return Err(unsent_or_failed(failed)),
-            }
+                Ok(response) => response,
+                Err(failed) => return Err(unsent_or_failed(failed, false)),
+            };
+            let info = Arc::clone(&lease.info);
+            (response, Lease::H1(lease), info)
         }
-        Sender::H2(mut sender) => {
+        Lease::H2(lease) => {
             prepare_h2(&mut request);
-            shared.pool.share(
-                key,
-                &sender,
-                &Conn {
-                    sender: Sender::H2(sender.clone()),
-                    info: Arc::clone(&info),
-                },
-            );
+            let mut sender = lease.sender();
             let sent = sender.try_send_request(request);
-            match watch(sent, progress, timeout)
+            let response = match watch(sent, progress, timeout)
                 .await
                 .map_err(Failure::Failed)?
             {
-                Ok(response) => (response, None),
-                Err(failed) => return Err(unsent_or_failed(failed)),
-            }
+                Ok(response) => response,
+                Err(failed) => {
+                    let failure = unsent_or_failed(failed, true);
+                    if let Failure::BeforeHead {
+                        h2_refused: true, ..
+                    } = failure
+                    {
+                        // GOAWAY or a refused stream: no new streams on this connection.
+                        lease.mark_dead();
+                        shared.pool.remove_h2(&lease.key, &lease.entry);
+                    }
+                    return Err(failure);
+                }
+            };
+            let info = Arc::clone(&lease.entry.info);
+            (response, Lease::H2(lease), info)
         }
     };
     let (mut parts, incoming): (_, Incoming) = response.into_parts();
     parts.extensions.insert(info);
-    let body = ResponseBody::new(incoming, timeout.read(), total, on_end);
+    let body = ResponseBody::new(incoming, timeout.read(), total, Some(lease));
     Ok(http::Response::from_parts(parts, Body::from_stream(body)))
 }
 
 fn unsent_or_failed(
     mut failed: hyper::client::conn::TrySendError<http::Request<WatchedBody>>,
+    h2: bool,
 ) -> Failure {
     let request = failed.take_message();
-    let error = errors::map(failed.into_error(), Phase::Request);
+    let hyper_error = failed.into_error();
+    let h2_refused = h2 && errors::is_refused(&hyper_error);
+    let error = errors::map(hyper_error, Phase::Request);
     match request {
         Some(request) => Failure::Unsent(Box::new(request), error),
-        None => Failure::Failed(error),
+        None => Failure::BeforeHead { error, h2_refused },
     }
 }
 

@@ -51,6 +51,19 @@ impl Key {
         Ok(Key { scheme, host, port })
     }
 
+    /// `scheme://host:port`, for statistics.
+    pub(crate) fn origin(&self) -> String {
+        let scheme = match self.scheme {
+            Scheme::Http => "http",
+            Scheme::Https => "https",
+        };
+        if self.host.contains(':') {
+            format!("{scheme}://[{}]:{}", self.host, self.port)
+        } else {
+            format!("{scheme}://{}:{}", self.host, self.port)
+        }
+    }
+
     /// The URI hyper-util's TCP connector takes. A default port is left out, so that
     /// the port of a resolver override applies (an explicit port always wins).
     pub(crate) fn connect_uri(&self) -> Result<http::Uri, Error> {

@@ -6,8 +6,9 @@ pub(crate) mod conn;
 pub(crate) mod errors;
 mod exchange;
 pub(crate) mod key;
-pub(crate) mod pool;
+pub mod pool;
 mod transport;
 pub(crate) mod watch;
 
+pub use pool::{OriginStats, PoolStats};
 pub use transport::{HttpTransport, HttpTransportBuilder};

@@ -53,6 +53,19 @@ impl HttpTransport {
     }
 }
 
+impl HttpTransport {
+    /// A snapshot of the connection pool.
+    pub fn pool_stats(&self) -> super::pool::PoolStats {
+        self.shared.pool.stats()
+    }
+
+    /// Closes the pool: idle connections close now, HTTP/2 ones once their open streams
+    /// end, and later requests fail with `ClientClosed`.
+    pub fn close(&self) {
+        self.shared.pool.close();
+    }
+}
+
 impl Default for HttpTransport {
     fn default() -> HttpTransport {
         HttpTransport::new()

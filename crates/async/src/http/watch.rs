@@ -51,6 +51,12 @@ impl Progress {
         }
     }
 
+    /// Starts over, for a request sent again.
+    pub(crate) fn restart(&self) {
+        self.last_pull.store(self.now(), Ordering::Release);
+        self.finished.store(0, Ordering::Release);
+    }
+
     fn finish(&self) {
         let _ =
             self.finished
@@ -81,6 +87,18 @@ impl WatchedBody {
             progress,
             pending: Bytes::new(),
         }
+    }
+
+    /// A copy for sending again, when the body is replayable and not started.
+    pub(crate) fn try_clone(&self) -> Option<WatchedBody> {
+        if !self.pending.is_empty() {
+            return None;
+        }
+        Some(WatchedBody {
+            inner: self.inner.try_clone()?,
+            progress: Arc::clone(&self.progress),
+            pending: Bytes::new(),
+        })
     }
 
     fn next_slice(&mut self) -> Bytes {

@@ -1,0 +1,520 @@
+//! The connection pool (DESIGN §5): caps across origins, FIFO waiters with hand-over,
+//! HTTP/2 sharing with stream counting and overflow connections, ALPN connect
+//! coalescing, keep-alive expiry (lazily at checkout and by a reaper), LRU eviction of
+//! idle connections to other origins.
+//!
+//! Accounting: `total` counts every connection the pool is responsible for: connects in
+//! flight, idle ones, HTTP/1.1 ones in use and shared HTTP/2 ones. A lease or permit
+//! gives its share back exactly once (on release or drop).
+
+mod lease;
+mod stats;
+mod waiter;
+
+use std::collections::{HashMap, VecDeque};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError, Weak};
+use std::time::{Duration, Instant};
+
+use tokio::task::JoinHandle;
+use xhttp_core::{ConnectionInfo, Error, ErrorKind, Limits};
+
+pub(crate) use lease::{ConnectPermit, H1Lease, H2Entry, H2Lease, IdleH1};
+pub use stats::{OriginStats, PoolStats};
+use waiter::{Grant, Queue, Waiter};
+
+use super::body::Lease;
+use super::conn::{H1Sender, Handshaken};
+use super::key::Key;
+
+/// What `acquire` gives.
+#[derive(Debug)]
+pub(crate) enum Acquired {
+    H1(H1Lease),
+    H2(H2Lease),
+    /// No connection to reuse: open one.
+    Connect(ConnectPermit),
+}
+
+/// Why a checkout waits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Wait {
+    /// For another connect to tell the origin's protocol.
+    Alpn,
+    /// For a slot under `max_connections` (or a connection of the origin).
+    Slot,
+}
+
+/// See the [module docs](self).
+#[derive(Debug)]
+pub(crate) struct Pool {
+    state: Mutex<State>,
+    max_connections: Option<usize>,
+    max_idle: usize,
+    expiry: Option<Duration>,
+    closed: AtomicBool,
+    /// Waiters for HTTP/2 stream capacity exist (checked before locking on stream end).
+    h2_waiting: AtomicUsize,
+    reaper: Mutex<Option<JoinHandle<()>>>,
+}
+
+#[derive(Debug, Default)]
+struct State {
+    total: usize,
+    idle_total: usize,
+    origins: HashMap<Key, Origin>,
+    /// Idle connections oldest first, as (seq, origin); entries already taken are skipped.
+    idle_order: VecDeque<(u64, Key)>,
+    next_seq: u64,
+    /// Waiters for a free slot, any origin, FIFO.
+    slot_waiters: Queue,
+}
+
+#[derive(Debug, Default)]
+struct Origin {
+    /// Idle HTTP/1.1 connections, oldest first; the newest is used first.
+    idle: VecDeque<IdleH1>,
+    h2: Vec<Arc<H2Entry>>,
+    /// An ALPN connect is in flight: the others wait for its protocol.
+    alpn_pending: bool,
+    waiters: Queue,
+}
+
+impl Pool {
+    pub(crate) fn new(limits: &Limits) -> Pool {
+        Pool {
+            state: Mutex::new(State::default()),
+            max_connections: limits.max_connections(),
+            max_idle: limits.effective_max_keepalive().unwrap_or(usize::MAX),
+            expiry: limits.keepalive_expiry(),
+            closed: AtomicBool::new(false),
+            h2_waiting: AtomicUsize::new(0),
+            reaper: Mutex::new(None),
+        }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn expired(&self, since: Instant, now: Instant) -> bool {
+        self.expiry
+            .is_some_and(|expiry| now.duration_since(since) >= expiry)
+    }
+
+    /// A connection for `key`: a shared HTTP/2 one with room, an idle HTTP/1.1 one, or
+    /// permission to connect. Waits (FIFO) while the pool is full, until `deadline`.
+    /// `coalesce`: an https origin that may speak HTTP/2, so concurrent first requests
+    /// wait for one connect's ALPN. `fresh`: never reuse (a retry after a stale one).
+    pub(crate) async fn acquire(
+        self: &Arc<Self>,
+        key: &Key,
+        coalesce: bool,
+        fresh: bool,
+        deadline: Option<tokio::time::Instant>,
+    ) -> Result<Acquired, Error> {
+        self.ensure_reaper();
+        loop {
+            let receiver = {
+                let mut state = self.lock();
+                if self.closed.load(Ordering::Acquire) {
+                    return Err(closed_error());
+                }
+                let wait = match self.try_acquire(&mut state, key, coalesce, fresh) {
+                    Ok(acquired) => return Ok(acquired),
+                    Err(wait) => wait,
+                };
+                let (waiter, receiver) = Waiter::new();
+                let origin = state.origins.entry(key.clone()).or_default();
+                let waits_for_h2 = !origin.h2.is_empty();
+                origin.waiters.push(waiter.clone());
+                // Waiting for another connect's ALPN needs no slot of its own.
+                if wait == Wait::Slot {
+                    state.slot_waiters.push(waiter);
+                }
+                if waits_for_h2 {
+                    self.h2_waiting.fetch_add(1, Ordering::AcqRel);
+                }
+                (receiver, waits_for_h2)
+            };
+            let (receiver, waits_for_h2) = receiver;
+            let granted = match deadline {
+                Some(deadline) => tokio::time::timeout_at(deadline, receiver).await,
+                None => Ok(receiver.await),
+            };
+            if waits_for_h2 {
+                self.h2_waiting.fetch_sub(1, Ordering::AcqRel);
+            }
+            match granted {
+                Err(_) => return Err(pool_timeout_error()),
+                // The pool dropped the waiter: it was closed.
+                Ok(Err(_)) => return Err(closed_error()),
+                Ok(Ok(Grant::Conn(idle))) => {
+                    return Ok(Acquired::H1(self.lease_h1(key, idle, true)));
+                }
+                Ok(Ok(Grant::Slot)) => {
+                    return Ok(Acquired::Connect(ConnectPermit {
+                        pool: Arc::clone(self),
+                        key: key.clone(),
+                        leader: false,
+                        done: false,
+                    }));
+                }
+                Ok(Ok(Grant::Retry)) => {}
+            }
+        }
+    }
+
+    fn try_acquire(
+        self: &Arc<Self>,
+        state: &mut State,
+        key: &Key,
+        coalesce: bool,
+        fresh: bool,
+    ) -> Result<Acquired, Wait> {
+        let now = Instant::now();
+        let mut freed = 0;
+        let mut idle_taken = 0;
+        let origin = state.origins.entry(key.clone()).or_default();
+        let mut h2_room = false;
+        if !fresh {
+            origin.h2.retain(|entry| {
+                let usable = entry.is_usable();
+                if !usable {
+                    freed += 1;
+                }
+                usable
+            });
+            for entry in &origin.h2 {
+                if entry.try_take_stream() {
+                    let entry = Arc::clone(entry);
+                    state.total -= freed;
+                    return Ok(Acquired::H2(H2Lease {
+                        entry,
+                        pool: Arc::clone(self),
+                        key: key.clone(),
+                    }));
+                }
+            }
+            h2_room = origin.h2.is_empty();
+            while let Some(idle) = origin.idle.pop_back() {
+                idle_taken += 1;
+                if idle.sender.is_closed() || self.expired(idle.since, now) {
+                    freed += 1;
+                    continue;
+                }
+                state.total -= freed;
+                state.idle_total -= idle_taken;
+                return Ok(Acquired::H1(self.lease_h1(key, idle, true)));
+            }
+        }
+        let alpn_pending = origin.alpn_pending;
+        state.total -= freed;
+        state.idle_total -= idle_taken;
+        // Another connect will tell whether this origin speaks HTTP/2: wait for it.
+        if coalesce && alpn_pending && !fresh {
+            return Err(Wait::Alpn);
+        }
+        if !self.has_free_slot(state) && !self.evict_idle_elsewhere(state, key) {
+            return Err(Wait::Slot);
+        }
+        state.total += 1;
+        let leader = coalesce && h2_room && !fresh;
+        if leader {
+            if let Some(origin) = state.origins.get_mut(key) {
+                origin.alpn_pending = true;
+            }
+        }
+        Ok(Acquired::Connect(ConnectPermit {
+            pool: Arc::clone(self),
+            key: key.clone(),
+            leader,
+            done: false,
+        }))
+    }
+
+    fn has_free_slot(&self, state: &State) -> bool {
+        self.max_connections.is_none_or(|max| state.total < max)
+    }
+
+    /// Closes the least recently used idle connection of another origin to make room.
+    fn evict_idle_elsewhere(&self, state: &mut State, key: &Key) -> bool {
+        let mut skipped = Vec::new();
+        let mut evicted = false;
+        while let Some((seq, origin_key)) = state.idle_order.pop_front() {
+            if &origin_key == key {
+                skipped.push((seq, origin_key));
+                continue;
+            }
+            let Some(origin) = state.origins.get_mut(&origin_key) else {
+                continue;
+            };
+            let Some(position) = origin.idle.iter().position(|idle| idle.seq == seq) else {
+                continue;
+            };
+            // Dropping the sender closes the connection.
+            origin.idle.remove(position);
+            state.idle_total -= 1;
+            state.total -= 1;
+            evicted = true;
+            break;
+        }
+        for entry in skipped.into_iter().rev() {
+            state.idle_order.push_front(entry);
+        }
+        evicted
+    }
+
+    fn lease_h1(self: &Arc<Self>, key: &Key, idle: IdleH1, reused: bool) -> H1Lease {
+        H1Lease {
+            sender: Some(idle.sender),
+            info: idle.info,
+            pool: Arc::clone(self),
+            key: key.clone(),
+            reused,
+        }
+    }
+
+    /// A new connection from `permit`: in use by this request, and shared when HTTP/2.
+    pub(crate) fn connected(
+        self: &Arc<Self>,
+        mut permit: ConnectPermit,
+        handshaken: Handshaken,
+    ) -> Lease {
+        permit.done = true;
+        let mut state = self.lock();
+        let origin = state.origins.entry(permit.key.clone()).or_default();
+        if permit.leader {
+            origin.alpn_pending = false;
+        }
+        let lease = match handshaken {
+            Handshaken::H1(sender, info) => Lease::H1(H1Lease {
+                sender: Some(sender),
+                info,
+                pool: Arc::clone(self),
+                key: permit.key.clone(),
+                reused: false,
+            }),
+            Handshaken::H2(sender, info, max) => {
+                let entry = Arc::new(H2Entry {
+                    sender,
+                    info,
+                    active: AtomicUsize::new(1),
+                    max,
+                    dead: AtomicBool::new(false),
+                });
+                origin.h2.push(Arc::clone(&entry));
+                Lease::H2(H2Lease {
+                    entry,
+                    pool: Arc::clone(self),
+                    key: permit.key.clone(),
+                })
+            }
+        };
+        // Whatever the protocol, the origin's waiters now know how to proceed.
+        if permit.leader || matches!(lease, Lease::H2(_)) {
+            origin.waiters.retry_all();
+        }
+        lease
+    }
+
+    /// A connect that failed or was abandoned gives its slot back.
+    pub(crate) fn connect_failed(&self, key: &Key, leader: bool) {
+        let mut state = self.lock();
+        if leader {
+            if let Some(origin) = state.origins.get_mut(key) {
+                origin.alpn_pending = false;
+                // One of them becomes the next leader.
+                origin.waiters.retry_all();
+            }
+        }
+        self.free_slot(&mut state);
+    }
+
+    /// A slot became free: give it to the first slot waiter, or uncount it.
+    fn free_slot(&self, state: &mut State) {
+        if state.slot_waiters.grant_first(Grant::Slot).is_err() {
+            state.total -= 1;
+        }
+    }
+
+    /// An HTTP/1.1 connection whose response ended: handed to a waiter of its origin,
+    /// or its slot to a waiter of another origin, or kept idle.
+    pub(crate) fn release_h1(&self, key: &Key, sender: H1Sender, info: Arc<ConnectionInfo>) {
+        let mut state = self.lock();
+        if sender.is_closed() || self.closed.load(Ordering::Acquire) {
+            drop(sender);
+            self.free_slot(&mut state);
+            return;
+        }
+        let seq = state.next_seq;
+        state.next_seq += 1;
+        let mut idle = IdleH1 {
+            sender,
+            info,
+            since: Instant::now(),
+            seq,
+        };
+        if let Some(origin) = state.origins.get_mut(key) {
+            match origin.waiters.grant_first(Grant::Conn(idle)) {
+                Ok(()) => return,
+                Err(Grant::Conn(back)) => idle = back,
+                Err(_) => return,
+            }
+        }
+        // Another origin waits for a slot: this connection's goes to it.
+        if state.slot_waiters.has_live() {
+            drop(idle);
+            if state.slot_waiters.grant_first(Grant::Slot).is_err() {
+                state.total -= 1;
+            }
+            return;
+        }
+        if state.idle_total >= self.max_idle {
+            drop(idle);
+            state.total -= 1;
+            return;
+        }
+        state.idle_total += 1;
+        state.idle_order.push_back((seq, key.clone()));
+        state
+            .origins
+            .entry(key.clone())
+            .or_default()
+            .idle
+            .push_back(idle);
+        self.compact_idle_order(&mut state);
+    }
+
+    /// Drops stale entries of the LRU order once they outnumber the live ones.
+    fn compact_idle_order(&self, state: &mut State) {
+        if state.idle_order.len() <= 2 * state.idle_total + 64 {
+            return;
+        }
+        let mut live: Vec<(u64, Key)> = state
+            .origins
+            .iter()
+            .flat_map(|(key, origin)| origin.idle.iter().map(move |idle| (idle.seq, key.clone())))
+            .collect();
+        live.sort_unstable_by_key(|(seq, _)| *seq);
+        state.idle_order = live.into();
+    }
+
+    /// A connection in use was dropped (its response was not read to the end).
+    pub(crate) fn forget_connection(&self) {
+        let mut state = self.lock();
+        self.free_slot(&mut state);
+    }
+
+    /// A stream of a shared HTTP/2 connection ended: a waiter may use its room.
+    pub(crate) fn h2_stream_ended(&self, key: &Key) {
+        if self.h2_waiting.load(Ordering::Acquire) == 0 {
+            return;
+        }
+        let mut state = self.lock();
+        if let Some(origin) = state.origins.get_mut(key) {
+            let _ = origin.waiters.grant_first(Grant::Retry);
+        }
+    }
+
+    /// Removes a shared HTTP/2 connection that failed (GOAWAY).
+    pub(crate) fn remove_h2(&self, key: &Key, entry: &Arc<H2Entry>) {
+        let mut state = self.lock();
+        let Some(origin) = state.origins.get_mut(key) else {
+            return;
+        };
+        let before = origin.h2.len();
+        origin.h2.retain(|other| !Arc::ptr_eq(other, entry));
+        if origin.h2.len() < before {
+            self.free_slot(&mut state);
+        }
+    }
+
+    /// Closes idle connections that expired.
+    fn reap(&self) {
+        let now = Instant::now();
+        let mut state = self.lock();
+        let mut freed = 0;
+        for origin in state.origins.values_mut() {
+            let before = origin.idle.len();
+            origin
+                .idle
+                .retain(|idle| !idle.sender.is_closed() && !self.expired(idle.since, now));
+            freed += before - origin.idle.len();
+        }
+        state.idle_total -= freed;
+        for _ in 0..freed {
+            self.free_slot(&mut state);
+        }
+        state.origins.retain(|_, origin| {
+            !origin.idle.is_empty()
+                || !origin.h2.is_empty()
+                || origin.alpn_pending
+                || origin.waiters.len() > 0
+        });
+    }
+
+    /// Starts the reaper on first use (and again if the runtime that ran it is gone).
+    fn ensure_reaper(self: &Arc<Self>) {
+        let Some(expiry) = self.expiry else { return };
+        let mut reaper = self.reaper.lock().unwrap_or_else(PoisonError::into_inner);
+        if reaper.as_ref().is_some_and(|handle| !handle.is_finished()) {
+            return;
+        }
+        let pool: Weak<Pool> = Arc::downgrade(self);
+        let period = (expiry / 2).max(Duration::from_millis(100));
+        *reaper = Some(tokio::spawn(async move {
+            let mut ticks = tokio::time::interval(period);
+            ticks.tick().await;
+            loop {
+                ticks.tick().await;
+                let Some(pool) = pool.upgrade() else { return };
+                if pool.closed.load(Ordering::Acquire) {
+                    return;
+                }
+                pool.reap();
+            }
+        }));
+    }
+
+    /// Closes the pool: idle connections close now, shared HTTP/2 ones once their
+    /// streams end, waiters fail, later requests fail with `ClientClosed`.
+    pub(crate) fn close(&self) {
+        self.closed.store(true, Ordering::Release);
+        let mut state = self.lock();
+        let mut freed = 0;
+        for origin in state.origins.values_mut() {
+            freed += origin.idle.len() + origin.h2.len();
+            origin.idle.clear();
+            origin.h2.clear();
+            origin.waiters = Queue::default();
+        }
+        state.idle_total = 0;
+        state.total -= freed.min(state.total);
+        state.idle_order.clear();
+        state.slot_waiters = Queue::default();
+        if let Some(reaper) = self
+            .reaper
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take()
+        {
+            reaper.abort();
+        }
+    }
+
+    /// Counts, for statistics.
+    pub(crate) fn stats(&self) -> PoolStats {
+        let state = self.lock();
+        stats::collect(&state, self.max_connections)
+    }
+}
+
+fn pool_timeout_error() -> Error {
+    Error::new(ErrorKind::PoolTimeout)
+        .with_message("no connection became free within the pool timeout")
+}
+
+fn closed_error() -> Error {
+    Error::new(ErrorKind::ClientClosed).with_message("the connection pool was closed")
+}
