@@ -5,3 +5,4 @@
 
 mod raw_hyper;
 mod smoke;
+mod xhttp_nginx;

@@ -46,6 +46,7 @@ pub(crate) struct Config {
     pub(crate) raw: Option<Arc<dyn RawHandler>>,
     pub(crate) recv_buffer: Option<usize>,
     pub(crate) ipv6: bool,
+    pub(crate) http2_max_streams: Option<u32>,
 }
 
 /// Configures a test server: protocol, TLS, behaviour and handler, then
@@ -92,6 +93,7 @@ impl Default for ServerBuilder {
                 handler: Arc::new(|_| http::Response::new(Bytes::new())),
                 raw: None,
                 recv_buffer: None,
+                http2_max_streams: None,
                 ipv6: false,
             },
         }
@@ -156,6 +158,13 @@ impl ServerBuilder {
     /// accepted connections inherit it.
     pub fn recv_buffer_size(mut self, bytes: usize) -> ServerBuilder {
         self.config.recv_buffer = Some(bytes);
+        self
+    }
+
+    /// Allows at most `streams` concurrent HTTP/2 streams per connection (announced in
+    /// the server's SETTINGS).
+    pub fn http2_max_streams(mut self, streams: u32) -> ServerBuilder {
+        self.config.http2_max_streams = Some(streams);
         self
     }
 

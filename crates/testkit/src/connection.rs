@@ -34,6 +34,7 @@ pub(crate) struct Serving {
     pub(crate) handler: Arc<dyn Handler>,
     pub(crate) raw: Option<Arc<dyn RawHandler>>,
     pub(crate) shared: Arc<Shared>,
+    pub(crate) http2_max_streams: Option<u32>,
 }
 
 /// Accepts connections until the server is stopped.
@@ -139,6 +140,7 @@ async fn serve_io<I>(
     let close = Arc::new(Notify::new());
     let service = service(id, Arc::clone(serving), requests, Arc::clone(&close));
     let io = TokioIo::new(io);
+    let max_streams = serving.http2_max_streams;
     // A connection error (the client reset it, say) is an ordinary end of a connection.
     let connection = async move {
         let _ = match protocol {
@@ -151,13 +153,17 @@ async fn serve_io<I>(
             Protocol::Http2 => {
                 http2::Builder::new(TokioExecutor::new())
                     .timer(TokioTimer::new())
+                    .max_concurrent_streams(max_streams)
                     .serve_connection(io, service)
                     .await
             }
             Protocol::Auto => {
                 let mut builder = auto::Builder::new(TokioExecutor::new());
                 builder.http1().timer(TokioTimer::new());
-                builder.http2().timer(TokioTimer::new());
+                builder
+                    .http2()
+                    .timer(TokioTimer::new())
+                    .max_concurrent_streams(max_streams);
                 // Only the error's presence matters, and it is ignored like the others.
                 builder
                     .serve_connection(io, service)

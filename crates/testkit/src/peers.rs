@@ -41,6 +41,11 @@ pub fn nginx_h2c() -> SocketAddr {
     loopback(port("NGINX_H2C_PORT"))
 }
 
+/// nginx over TLS with HTTP/2 that sends GOAWAY after every 10 requests of a connection.
+pub fn nginx_goaway() -> SocketAddr {
+    loopback(port("NGINX_GOAWAY_PORT"))
+}
+
 /// httpbin served by gunicorn's threaded worker (keep-alive capable).
 pub fn httpbin() -> SocketAddr {
     loopback(port("HTTPBIN_PORT"))
@@ -62,7 +67,14 @@ mod tests {
 
     #[test]
     fn every_peer_has_a_distinct_port() {
-        let mut ports = [nginx_http(), nginx_tls(), nginx_h2c(), httpbin()].map(|a| a.port());
+        let mut ports = [
+            nginx_http(),
+            nginx_tls(),
+            nginx_h2c(),
+            nginx_goaway(),
+            httpbin(),
+        ]
+        .map(|a| a.port());
         ports.sort_unstable();
         assert!(ports.windows(2).all(|pair| pair[0] != pair[1]), "{ports:?}");
     }

@@ -141,6 +141,7 @@ impl Server {
             handler: config.handler,
             raw: config.raw,
             shared: Arc::clone(&shared),
+            http2_max_streams: config.http2_max_streams,
         });
         let thread = thread::Builder::new()
             .name(format!("testkit-{}", addr.port()))

@@ -3,8 +3,8 @@
 
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::task::{Context, Poll};
 
 use hyper::client::conn::{http1, http2};
@@ -27,8 +27,45 @@ pub(crate) const INITIAL_MAX_STREAMS: usize = 100;
 #[derive(Debug)]
 pub(crate) enum Handshaken {
     H1(H1Sender, Arc<ConnectionInfo>),
-    /// With the server's current stream limit, kept up to date by the connection task.
-    H2(H2Sender, Arc<ConnectionInfo>, Arc<AtomicUsize>),
+    /// With the server's current stream limit, kept up to date by the connection task,
+    /// and what to call when the connection ends.
+    H2(H2Sender, Arc<ConnectionInfo>, Arc<AtomicUsize>, OnClose),
+}
+
+type Callback = Box<dyn FnOnce() + Send>;
+
+/// What to do when a connection task ends: set once by the pool, called once by the task.
+#[derive(Clone, Default)]
+pub(crate) struct OnClose(Arc<Mutex<(Option<Callback>, bool)>>);
+
+impl OnClose {
+    /// Sets the callback; calls it at once if the connection already ended.
+    pub(crate) fn set(&self, callback: Callback) {
+        let mut slot = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        if slot.1 {
+            drop(slot);
+            callback();
+        } else {
+            slot.0 = Some(callback);
+        }
+    }
+
+    fn fire(&self) {
+        let callback = {
+            let mut slot = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+            slot.1 = true;
+            slot.0.take()
+        };
+        if let Some(callback) = callback {
+            callback();
+        }
+    }
+}
+
+impl std::fmt::Debug for OnClose {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("OnClose")
+    }
 }
 
 /// Runs the hyper handshake: HTTP/2 when ALPN chose it (or by prior knowledge on plain
@@ -52,11 +89,13 @@ pub(crate) async fn handshake(
             .keep_alive_interval(options.http2_keep_alive_interval);
         let (sender, connection) = builder.handshake(io).await.map_err(handshake_error)?;
         let max_streams = Arc::new(AtomicUsize::new(INITIAL_MAX_STREAMS));
+        let on_close = OnClose::default();
         tokio::spawn(H2Driver {
             connection,
             max_streams: Arc::clone(&max_streams),
+            on_close: on_close.clone(),
         });
-        return Ok(Handshaken::H2(sender, info, max_streams));
+        return Ok(Handshaken::H2(sender, info, max_streams, on_close));
     }
     if !options.http1 {
         return Err(Error::new(ErrorKind::UnsupportedProtocol)
@@ -79,6 +118,7 @@ pub(crate) async fn handshake(
 struct H2Driver {
     connection: http2::Connection<TokioIo<Io>, WatchedBody, TokioExecutor>,
     max_streams: Arc<AtomicUsize>,
+    on_close: OnClose,
 }
 
 impl Future for H2Driver {
@@ -91,8 +131,8 @@ impl Future for H2Driver {
             this.connection.current_max_send_streams(),
             Ordering::Relaxed,
         );
-        // Errors reach the streams; the pool sees the connection closed.
-        polled.map(|_| ())
+        // Errors reach the streams; the pool is told the connection is gone.
+        polled.map(|_| this.on_close.fire())
     }
 }
 

@@ -57,6 +57,11 @@ async fn exchange(
     let mut request =
         http::Request::from_parts(parts, WatchedBody::new(body, Arc::clone(&progress)));
     let mut fresh = false;
+    // A refused stream (REFUSED_STREAM or GOAWAY) was not processed: it may go again on
+    // another connection. A server that ends connections after N requests (nginx's
+    // keepalive_requests) refuses every stream past N of each: several in a row happen
+    // under concurrency, so the bound is generous but finite.
+    let mut refused_retries_left = 10;
     loop {
         let lease = match shared
             .pool
@@ -75,18 +80,31 @@ async fn exchange(
         // connection for an idempotent method, or on HTTP/2 (a refused stream was not
         // processed, whatever its method), and only with a replayable body.
         let replay = match &lease {
+            Lease::H2(_) if refused_retries_left > 0 => copy_request(&request),
             _ if fresh => None,
             Lease::H1(lease) if lease.reused && idempotent => copy_request(&request),
-            Lease::H2(_) => copy_request(&request),
-            Lease::H1(_) => None,
+            Lease::H1(_) | Lease::H2(_) => None,
         };
         match send_on(shared, lease, request, &progress, timeout, total).await {
             Ok(response) => return Ok(response),
             // hyper gave the request back unsent: the connection was dead already.
             // Any method may go again, once, on a new connection.
             Err(Failure::Unsent(unsent, _)) if !fresh => request = *unsent,
-            Err(Failure::BeforeHead { error, h2_refused }) if !fresh => match replay {
-                Some(copy) if h2_refused || idempotent => request = copy,
+            // The failed HTTP/2 connection left the pool: share another one.
+            Err(Failure::BeforeHead {
+                error,
+                h2_refused: true,
+            }) => match replay {
+                Some(copy) if refused_retries_left > 0 => {
+                    refused_retries_left -= 1;
+                    request = copy;
+                    progress.restart();
+                    continue;
+                }
+                _ => return Err(error),
+            },
+            Err(Failure::BeforeHead { error, .. }) if !fresh => match replay {
+                Some(copy) if idempotent => request = copy,
                 _ => return Err(error),
             },
             Err(

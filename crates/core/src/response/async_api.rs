@@ -22,10 +22,13 @@ impl Response<Async> {
         poll_fn(|cx| state.poll_read(cx, meta)).await
     }
 
-    /// Closes the body: an unread rest is dropped, which closes an HTTP/1.1 connection
-    /// (or resets an HTTP/2 stream). Idempotent.
+    /// Closes the body. An unread rest of up to 64 KiB is read and discarded first (each
+    /// wait bounded by the read timeout), so the connection can serve another request;
+    /// a longer rest is dropped, which closes an HTTP/1.1 connection (or resets an
+    /// HTTP/2 stream). Idempotent. Dropping an unread response drops the rest at once.
     pub async fn close(&mut self) {
         let Response { state, meta, .. } = self;
+        poll_fn(|cx| state.poll_drain(cx, meta)).await;
         state.close(meta);
     }
 

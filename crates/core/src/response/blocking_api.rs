@@ -55,10 +55,19 @@ impl Response<Blocking> {
         wait(driver.as_ref(), |cx| state.poll_read(cx, meta))?
     }
 
-    /// Closes the body: an unread rest is dropped, which closes an HTTP/1.1 connection
-    /// (or resets an HTTP/2 stream). Idempotent.
+    /// Closes the body. An unread rest of up to 64 KiB is read and discarded first (each
+    /// wait bounded by the read timeout), so the connection can serve another request;
+    /// a longer rest is dropped, which closes an HTTP/1.1 connection (or resets an
+    /// HTTP/2 stream). Idempotent. Dropping an unread response drops the rest at once.
     pub fn close(&mut self) {
-        let Response { state, meta, .. } = self;
+        let Response {
+            state,
+            meta,
+            driver,
+            ..
+        } = self;
+        // A drain that cannot wait (no driver for a streamed body) just drops the rest.
+        let _ = wait(driver.as_ref(), |cx| state.poll_drain(cx, meta));
         state.close(meta);
     }
 

@@ -26,7 +26,12 @@ pub(crate) struct BodyState {
     closed: bool,
     /// Bytes received from the transport so far.
     downloaded: u64,
+    /// Bytes discarded by `close` so far.
+    drained: usize,
 }
+
+/// How much of an unread body `close()` reads to keep the connection: 64 KiB.
+pub(crate) const DRAIN_LIMIT: usize = 64 * 1024;
 
 /// What a body iterator asks for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -46,6 +51,7 @@ impl BodyState {
             consumed: false,
             closed: false,
             downloaded: 0,
+            drained: 0,
         }
     }
 
@@ -58,6 +64,7 @@ impl BodyState {
             gathering: BytesMut::new(),
             consumed: true,
             closed: true,
+            drained: 0,
         }
     }
 
@@ -173,6 +180,23 @@ impl BodyState {
         self.content = Some(content.clone());
         self.consumed = true;
         Poll::Ready(Ok(content))
+    }
+
+    /// Reads and discards what is left of an unread body, up to [`DRAIN_LIMIT`] bytes, so
+    /// that a short rest lets the connection be reused; ready once the body ended or the
+    /// limit was passed (then [`close`](BodyState::close) drops the rest). Each wait is
+    /// bounded by the transport's read timeout.
+    pub(crate) fn poll_drain(&mut self, cx: &mut Context<'_>, meta: &mut ResponseMeta) -> Poll<()> {
+        if self.closed || self.consumed {
+            return Poll::Ready(());
+        }
+        while self.drained < DRAIN_LIMIT {
+            match ready!(self.poll_chunk(cx, meta)) {
+                Some(Ok(chunk)) => self.drained += chunk.len(),
+                Some(Err(_)) | None => return Poll::Ready(()),
+            }
+        }
+        Poll::Ready(())
     }
 
     /// Closes the body: an unread rest is dropped (which closes an HTTP/1.1 connection

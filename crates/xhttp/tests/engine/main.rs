@@ -2,6 +2,7 @@
 //! connections. Every server runs on its own thread and runtime; no test sleeps.
 
 mod connections;
+mod pool;
 mod protocols;
 mod timeouts;
 mod tls;

@@ -176,15 +176,16 @@ impl Pool {
         let mut freed = 0;
         let mut idle_taken = 0;
         let origin = state.origins.entry(key.clone()).or_default();
+        // Connections that closed or failed give their slots back, fresh or not.
+        origin.h2.retain(|entry| {
+            let usable = entry.is_usable();
+            if !usable {
+                freed += 1;
+            }
+            usable
+        });
         let mut h2_room = false;
         if !fresh {
-            origin.h2.retain(|entry| {
-                let usable = entry.is_usable();
-                if !usable {
-                    freed += 1;
-                }
-                usable
-            });
             for entry in &origin.h2 {
                 if entry.try_take_stream() {
                     let entry = Arc::clone(entry);
@@ -295,7 +296,14 @@ impl Pool {
                 key: permit.key.clone(),
                 reused: false,
             }),
-            Handshaken::H2(sender, info, max) => {
+            Handshaken::H2(sender, info, max, on_close) => {
+                let pool = Arc::downgrade(self);
+                let key = permit.key.clone();
+                on_close.set(Box::new(move || {
+                    if let Some(pool) = pool.upgrade() {
+                        pool.h2_closed(&key);
+                    }
+                }));
                 let entry = Arc::new(H2Entry {
                     sender,
                     info,
@@ -414,6 +422,20 @@ impl Pool {
         let mut state = self.lock();
         if let Some(origin) = state.origins.get_mut(key) {
             let _ = origin.waiters.grant_first(Grant::Retry);
+        }
+    }
+
+    /// A shared HTTP/2 connection's task ended: its slot comes back now, not at the
+    /// next checkout of its origin (which a waiter for a slot may never make).
+    pub(crate) fn h2_closed(&self, key: &Key) {
+        let mut state = self.lock();
+        let Some(origin) = state.origins.get_mut(key) else {
+            return;
+        };
+        let before = origin.h2.len();
+        origin.h2.retain(|entry| entry.is_usable());
+        for _ in origin.h2.len()..before {
+            self.free_slot(&mut state);
         }
     }
 

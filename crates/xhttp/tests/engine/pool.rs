@@ -1,0 +1,249 @@
+//! The connection pool: caps, waiters, sharing, overflow, stale retries, eviction.
+
+use bytes::Bytes;
+use xhttp::{AsyncClient, ErrorKind, Limits, Timeout};
+use xhttp_testkit::tls::{TlsMode, ca_pem};
+use xhttp_testkit::{Behavior, Server};
+
+use crate::{body_of, echo_server, short};
+
+#[tokio::test]
+async fn pool_timeout_while_the_only_connection_is_held_by_a_stream() {
+    let server = Server::http1(|_| http::Response::new(body_of(1024 * 1024)));
+    let client = AsyncClient::builder()
+        .limits(Limits::default().with_max_connections(1))
+        .timeout(Timeout::default().with_pool(short(300)))
+        .build()
+        .unwrap();
+    let held = client.get(server.url("/held")).stream().await.unwrap();
+    let error = client.get(server.url("/next")).send().await.unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::PoolTimeout, "{error}");
+    // Reading the held response to its end frees the connection for the next request.
+    let mut held = held;
+    held.read().await.unwrap();
+    let response = client.get(server.url("/next")).send().await.unwrap();
+    assert_eq!(response.content().unwrap().len(), 1024 * 1024);
+    assert_eq!(server.connections_opened(), 1);
+}
+
+#[tokio::test]
+async fn a_waiter_is_handed_the_connection_when_it_comes_back() {
+    let server = echo_server();
+    let client = AsyncClient::builder()
+        .limits(Limits::default().with_max_connections(1))
+        .build()
+        .unwrap();
+    let mut held = client.get(server.url("/first")).stream().await.unwrap();
+    let waiting = tokio::spawn({
+        let client = client.clone();
+        let url = server.url("/second");
+        async move {
+            client
+                .get(url)
+                .send()
+                .await
+                .map(|response| response.text().unwrap())
+        }
+    });
+    // Whenever the waiter queues, reading the held body to its end hands it the connection.
+    held.read().await.unwrap();
+    assert_eq!(waiting.await.unwrap().unwrap(), "GET /second 0");
+    assert_eq!(server.connections_opened(), 1);
+}
+
+#[tokio::test]
+async fn one_connection_serves_100_sequential_requests() {
+    let server = echo_server();
+    let client = AsyncClient::new();
+    for index in 0..100 {
+        let response = client
+            .get(server.url(&format!("/{index}")))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.text().unwrap(), format!("GET /{index} 0"));
+    }
+    assert_eq!(server.requests_per_connection(), vec![100]);
+    let stats = client.pool_stats();
+    assert_eq!((stats.connections, stats.idle), (1, 1), "{stats:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sixty_four_concurrent_cold_requests_share_one_h2_connection() {
+    let server = Server::builder()
+        .auto()
+        .tls(TlsMode::Valid)
+        .handler(|_| http::Response::new(Bytes::from_static(b"shared")))
+        .start();
+    let client = AsyncClient::builder()
+        .add_root_certificate(ca_pem())
+        .build()
+        .unwrap();
+    let requests: Vec<_> = (0..64)
+        .map(|_| {
+            let client = client.clone();
+            let url = server.url("/");
+            tokio::spawn(async move { client.get(url).send().await.map(|r| r.http_version()) })
+        })
+        .collect();
+    for request in requests {
+        assert_eq!(request.await.unwrap().unwrap(), "HTTP/2");
+    }
+    assert_eq!(server.connections_opened(), 1);
+    assert_eq!(client.pool_stats().http2_connections, 1);
+}
+
+#[tokio::test]
+async fn an_overflow_connection_once_the_server_allows_only_10_streams() {
+    let server = Server::builder()
+        .http2()
+        .http2_max_streams(10)
+        .handler(|_| http::Response::new(body_of(10)))
+        .start();
+    let client = AsyncClient::builder()
+        .http2_prior_knowledge()
+        .build()
+        .unwrap();
+    // A first exchange brings the server's SETTINGS in.
+    client.get(server.url("/warm")).send().await.unwrap();
+    // Fifteen responses held open: ten streams on the first connection, then another.
+    let mut held = Vec::new();
+    for _ in 0..15 {
+        held.push(client.get(server.url("/held")).stream().await.unwrap());
+    }
+    assert_eq!(server.connections_opened(), 2);
+    let stats = client.pool_stats();
+    assert_eq!(
+        (stats.http2_connections, stats.http2_streams),
+        (2, 15),
+        "{stats:?}"
+    );
+    drop(held);
+    assert_eq!(client.pool_stats().http2_streams, 0);
+}
+
+#[tokio::test]
+async fn a_stale_connection_is_retried_for_get_but_not_for_a_sent_post() {
+    // Each connection answers one request, then reads the next and closes unanswered.
+    let server = Server::builder()
+        .behavior(Behavior::CloseAfter { answered: 1 })
+        .handler(|request| http::Response::new(Bytes::from(request.uri().path().to_owned())))
+        .start();
+    let client = AsyncClient::new();
+    assert_eq!(
+        client
+            .get(server.url("/1"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .unwrap(),
+        "/1"
+    );
+    // The pooled connection looks alive, takes the request, then closes: retried.
+    assert_eq!(
+        client
+            .get(server.url("/2"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .unwrap(),
+        "/2"
+    );
+    assert_eq!(server.connections_opened(), 2);
+    // A POST that was sent is not replayed: the error reaches the caller.
+    let error = client
+        .post(server.url("/3"))
+        .body("data")
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::RemoteProtocol, "{error}");
+    assert_eq!(server.connections_opened(), 2);
+}
+
+#[tokio::test]
+async fn origin_b_is_served_while_origin_a_holds_every_slot_idle() {
+    let a = echo_server();
+    let b = echo_server();
+    let client = AsyncClient::builder()
+        .limits(Limits::default().with_max_connections(2))
+        .timeout(Timeout::default().with_pool(short(2000)))
+        .build()
+        .unwrap();
+    // Two idle connections to A fill the cap.
+    let first = client.get(a.url("/1")).stream().await.unwrap();
+    let second = client.get(a.url("/2")).stream().await.unwrap();
+    for mut response in [first, second] {
+        response.read().await.unwrap();
+    }
+    assert_eq!(client.pool_stats().idle, 2);
+    let response = client.get(b.url("/b")).send().await.unwrap();
+    assert_eq!(response.text().unwrap(), "GET /b 0");
+    let stats = client.pool_stats();
+    assert_eq!((stats.connections, stats.idle), (2, 2), "{stats:?}");
+}
+
+#[test]
+fn a_static_client_survives_the_runtime_that_made_its_connections() {
+    static CLIENT: std::sync::OnceLock<AsyncClient> = std::sync::OnceLock::new();
+    let server = echo_server();
+    let client = CLIENT.get_or_init(AsyncClient::new);
+    for round in 0..2 {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let text = runtime.block_on(async {
+            client
+                .get(server.url(&format!("/{round}")))
+                .send()
+                .await
+                .unwrap()
+                .text()
+                .unwrap()
+        });
+        assert_eq!(text, format!("GET /{round} 0"));
+        // The runtime, and the connection task it ran, end here.
+        drop(runtime);
+    }
+    assert_eq!(server.connections_opened(), 2);
+}
+
+#[tokio::test]
+async fn close_closes_idle_connections_and_refuses_new_requests() {
+    let server = echo_server();
+    let client = AsyncClient::new();
+    client.get(server.url("/")).send().await.unwrap();
+    client.close().await;
+    assert_eq!(client.pool_stats().connections, 0);
+    let error = client.get(server.url("/")).send().await.unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::ClientClosed);
+}
+
+#[tokio::test]
+async fn close_drains_a_short_rest_and_keeps_the_connection() {
+    let server = Server::http1(|request| {
+        let size = if request.uri().path() == "/big" {
+            1024 * 1024
+        } else {
+            10 * 1024
+        };
+        http::Response::new(body_of(size))
+    });
+    let client = AsyncClient::new();
+    let mut small = client.get(server.url("/small")).stream().await.unwrap();
+    small.close().await;
+    client.get(server.url("/small")).send().await.unwrap();
+    assert_eq!(server.connections_opened(), 1, "a 10 KiB rest is drained");
+
+    let mut big = client.get(server.url("/big")).stream().await.unwrap();
+    big.close().await;
+    client.get(server.url("/small")).send().await.unwrap();
+    assert_eq!(
+        server.connections_opened(),
+        2,
+        "a 1 MiB rest is dropped with its connection"
+    );
+}
