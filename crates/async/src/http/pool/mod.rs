@@ -540,3 +540,135 @@ fn pool_timeout_error() -> Error {
 fn closed_error() -> Error {
     Error::new(ErrorKind::ClientClosed).with_message("the connection pool was closed")
 }
+
+/// Pool internals for the `pool_ops` benchmark (not part of the API).
+#[doc(hidden)]
+pub mod bench {
+    use std::sync::Arc;
+
+    use hyper::client::conn::http1;
+    use hyper_util::rt::TokioIo;
+    use xhttp_core::{ConnectionInfo, Limits};
+
+    use super::{Acquired, Pool};
+    use crate::http::body::Lease;
+    use crate::http::conn::Handshaken;
+    use crate::http::key::{Key, Scheme};
+
+    /// A pool and `n` live HTTP/1.1 connections over in-memory pipes (the far ends are
+    /// kept open and never read: the connections stay alive and idle).
+    #[derive(Debug)]
+    pub struct Bench {
+        pool: Arc<Pool>,
+        key: Key,
+        _far_ends: Vec<tokio::io::DuplexStream>,
+    }
+
+    /// A key for origin number `index`.
+    fn key(index: usize) -> Key {
+        Key {
+            scheme: Scheme::Http,
+            host: format!("origin{index}.test"),
+            port: 80,
+        }
+    }
+
+    impl Bench {
+        /// `idle` idle connections, one origin; `max_connections` as given.
+        pub async fn new(idle: usize, max_connections: Option<usize>) -> Bench {
+            let limits = Limits::unlimited()
+                .with_max_connections(max_connections)
+                .with_max_keepalive_connections(None);
+            let pool = Arc::new(Pool::new(&limits));
+            let key = key(0);
+            let mut far_ends = Vec::with_capacity(idle);
+            let mut leases = Vec::with_capacity(idle);
+            for _ in 0..idle {
+                let (near, far) = tokio::io::duplex(64);
+                far_ends.push(far);
+                let Ok((sender, connection)) = http1::handshake(TokioIo::new(near)).await else {
+                    continue;
+                };
+                tokio::spawn(connection);
+                let Ok(Acquired::Connect(permit)) = pool.acquire(&key, false, true, None).await
+                else {
+                    continue;
+                };
+                leases.push(pool.connected(
+                    permit,
+                    Handshaken::H1(sender, Arc::new(ConnectionInfo::default())),
+                ));
+            }
+            for lease in leases {
+                if let Lease::H1(lease) = lease {
+                    lease.release();
+                }
+            }
+            Bench {
+                pool,
+                key,
+                _far_ends: far_ends,
+            }
+        }
+
+        /// Idle connections now.
+        pub fn idle(&self) -> usize {
+            self.pool.stats().idle
+        }
+
+        /// One checkout of an idle connection and its return.
+        pub async fn checkout_and_return(&self) -> bool {
+            match self.pool.acquire(&self.key, false, false, None).await {
+                Ok(Acquired::H1(lease)) => {
+                    lease.release();
+                    true
+                }
+                _ => false,
+            }
+        }
+
+        /// Takes every connection, queues `waiters` tasks for one, then returns the
+        /// connections one by one: each is handed to the next waiter, which returns it
+        /// at once. Answers how many waiters were served.
+        pub async fn hand_over_to(&self, waiters: usize) -> usize {
+            let mut held = Vec::new();
+            while let Ok(Acquired::H1(lease)) =
+                self.pool.acquire(&self.key, false, false, None).await
+            {
+                held.push(lease);
+                if self.pool.stats().idle == 0 {
+                    break;
+                }
+            }
+            let tasks: Vec<_> = (0..waiters)
+                .map(|_| {
+                    let pool = Arc::clone(&self.pool);
+                    let key = self.key.clone();
+                    tokio::spawn(async move {
+                        match pool.acquire(&key, false, false, None).await {
+                            Ok(Acquired::H1(lease)) => {
+                                lease.release();
+                                true
+                            }
+                            _ => false,
+                        }
+                    })
+                })
+                .collect();
+            // Let every waiter queue before the first return.
+            while self.pool.stats().waiting < waiters {
+                tokio::task::yield_now().await;
+            }
+            for lease in held {
+                lease.release();
+            }
+            let mut served = 0;
+            for task in tasks {
+                if matches!(task.await, Ok(true)) {
+                    served += 1;
+                }
+            }
+            served
+        }
+    }
+}
