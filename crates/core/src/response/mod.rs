@@ -253,6 +253,37 @@ impl<F: Flavor> Response<F> {
         self.request().map(|request| &request.url)
     }
 
+    /// The earlier responses of this logical request, oldest first: each redirect hop
+    /// and each auth challenge (httpx's `history`), read and closed. Each has its own
+    /// URL, status, headers and content, and its own history of the hops before it.
+    /// Empty for a single exchange.
+    pub fn history(&self) -> Vec<Response<F>> {
+        let entries = &self.meta.history;
+        entries
+            .iter()
+            .enumerate()
+            .map(|(index, entry)| {
+                let mut response = Response::new(entry.status).with_content(entry.content.clone());
+                response.version = entry.version;
+                response.headers = entry.headers.clone();
+                response.meta.request = entry.request.clone();
+                response.meta.elapsed = entry.elapsed;
+                response.meta.history = entries[..index].to_vec();
+                response
+            })
+            .collect()
+    }
+
+    /// The request a redirect points to, when redirects were not followed (httpx's
+    /// `next_request`): send it with `client.send(..)` to follow by hand. `None` for
+    /// any other response.
+    pub fn next_request(&self) -> Option<crate::Request> {
+        self.meta
+            .next_request
+            .as_ref()
+            .map(|next| next.to_request())
+    }
+
     /// The time from sending the request until the body was read or closed; `None`
     /// while the body is still open or when no start was recorded.
     pub fn elapsed(&self) -> Option<Duration> {
