@@ -80,4 +80,7 @@ pub struct ResponseMeta {
     pub history: Vec<HistoryEntry>,
     /// The request a redirect response points to, when redirects were not followed.
     pub next_request: Option<NextRequest>,
+    /// The body travelling with this metadata was read into memory by a layer (a hook
+    /// that needed it): `Response::from_http` then makes a response that counts as read.
+    pub body_read: bool,
 }

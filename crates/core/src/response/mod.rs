@@ -100,17 +100,22 @@ impl<F: Flavor> Response<F> {
     /// the body is left unread. `driver` is how a blocking response waits for its body.
     pub fn from_http(response: http::Response<Body>, driver: F::Driver) -> Response<F> {
         let (mut parts, body) = response.into_parts();
-        let meta = parts
+        let mut meta = parts
             .extensions
             .remove::<ResponseMeta>()
             .unwrap_or_default();
+        let state = match body.bytes() {
+            Some(content) if meta.body_read => BodyState::read(content),
+            _ => BodyState::new(body),
+        };
+        meta.body_read = false;
         Response {
             status: parts.status,
             version: parts.version,
             headers: Headers::from(parts.headers),
             extensions: parts.extensions,
             meta,
-            state: BodyState::new(body),
+            state,
             encoding: Default::default(),
             reader: Default::default(),
             driver,

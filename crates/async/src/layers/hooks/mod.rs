@@ -119,5 +119,7 @@ where
             ResponseHookFn::Async(hook) => response = hook(response).await?,
         }
     }
+    // A body read here (by a hook or for one) stays read for the caller.
+    response.meta_mut().body_read = response.content().is_ok();
     Ok(response.into_http())
 }
