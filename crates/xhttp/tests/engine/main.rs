@@ -3,6 +3,7 @@
 
 mod connections;
 mod protocols;
+mod redirects;
 mod timeouts;
 mod tls;
 

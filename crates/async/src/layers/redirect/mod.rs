@@ -199,6 +199,11 @@ where
         let mut response = pending.await.map_err(into_error)?;
         let Some(location) = rules::location(&response) else {
             keep_history(&mut response, history);
+            let meta = meta_mut(&mut response);
+            if meta.request.is_none() {
+                // Another client's response: name its request (the final URL).
+                meta.request = Some(replay.snapshot());
+            }
             return Ok(response);
         };
         let status = response.status();
