@@ -4,14 +4,14 @@ use std::fmt;
 use std::future::Future;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::Instant;
 
-use xhttp_core::client::{ClientBuilder, ClientConfig, ClientFlavor, SendMode};
-use xhttp_core::{Async, Body, Error, ErrorKind, Request, RequestHead, Response, Url};
+use xhttp_core::client::{ClientBuilder, ClientConfig, ClientFlavor, EraseService, SendMode};
+use xhttp_core::{Async, Body, Error, ErrorKind, Request, Response};
 
-use crate::body_channel;
+use crate::dispatch::Dispatch;
 use crate::http::HttpTransport;
 use crate::pending::Pending;
+use crate::pipeline::Pipeline;
 use crate::transport::BoxTransport;
 
 /// The async client: cheap to clone (one `Arc`), `Send + Sync`, one connection pool and
@@ -41,7 +41,8 @@ struct Inner {
     config: ClientConfig<BoxTransport>,
     /// The built-in transport, for requests no other transport serves.
     http: HttpTransport,
-    default_transport: BoxTransport,
+    /// The layers, composed once.
+    pipeline: Pipeline,
     closed: AtomicBool,
 }
 
@@ -63,11 +64,13 @@ impl AsyncClient {
             .env(config.env.clone(), config.trust_env)
             .build();
         let default_transport = BoxTransport::new(http.clone());
+        let dispatch = Dispatch::new(config.transport.clone(), default_transport, config.timeout);
+        let pipeline = Pipeline::new(&config, dispatch);
         AsyncClient {
             inner: Arc::new(Inner {
                 config,
                 http,
-                default_transport,
+                pipeline,
                 closed: AtomicBool::new(false),
             }),
         }
@@ -95,7 +98,9 @@ impl AsyncClient {
         self.inner.closed.load(Ordering::Acquire)
     }
 
-    /// The whole exchange as a `'static` future: what both clients run.
+    /// The whole exchange as a `'static` future: what both clients run. The request
+    /// goes through the client's layers (see `xhttp::layers`), then the body is read
+    /// for [`SendMode::Read`].
     pub fn execute(
         &self,
         request: Result<Request, Error>,
@@ -105,73 +110,42 @@ impl AsyncClient {
         async move { client.run(request?, mode).await }
     }
 
-    /// One request on the wire, without authentication (see `auth_driver`).
-    pub(crate) async fn send_once(
-        self,
-        mut request: Request,
-        mode: SendMode,
-    ) -> Result<Response<Async>, Error> {
+    async fn run(self, request: Request, mode: SendMode) -> Result<Response<Async>, Error> {
         if self.is_closed() {
-            return Err(request_error(
+            return Err(name(
                 Error::new(ErrorKind::ClientClosed)
                     .with_message("cannot send a request, as the client has been closed"),
                 &request,
             ));
         }
-        let context = request.context_mut();
-        if context.timeout.is_none() {
-            context.timeout = Some(self.inner.config.timeout);
-        }
-        if let Some(reader) = request.body_mut().take_reader() {
-            // Off the runtime workers: a reader may block.
-            let (sender, body) = body_channel::channel(reader.length());
-            tokio::task::spawn_blocking(move || sender.pump(reader));
-            request.set_body(Body::from_stream(body));
-        }
-        let transport = self
-            .route(request.url())
-            .map_err(|e| request_error(e, &request))?;
-        let head = Arc::new(RequestHead {
-            method: request.method().clone(),
-            url: request.url().clone(),
-            headers: request.headers().clone(),
-        });
-        let started = Instant::now();
-        let response = transport
+        let (method, url) = (request.method().clone(), request.url().clone());
+        let attach = |mut error: Error| {
+            if error.method().is_none() {
+                error = error.with_method(method.clone());
+            }
+            if error.url().is_none() {
+                error = error.with_url(&url);
+            }
+            error
+        };
+        let response = self
+            .inner
+            .pipeline
             .send(request.into_http())
             .await
-            .map_err(|error| head_error(error, &head))?;
+            .map_err(attach)?;
         let mut response = Response::<Async>::from_http(response, ());
-        // Every response feeds the jar, before its body is read. The redirect loop (a
-        // later issue) must do the same for each hop, then recompute `Cookie` for the
-        // next URL from the store only (per-request cookies are not re-sent, as httpx).
-        if let Some(store) = &self.inner.config.cookie_store {
-            store.set_cookies(&head.url, response.headers().as_map());
-        }
-        let meta = response.meta_mut();
-        meta.request = Some(Arc::clone(&head));
-        meta.started = Some(started);
         if mode == SendMode::Read {
             if let Err(error) = response.read().await {
+                let error = match response.request() {
+                    Some(head) => crate::dispatch::name(error, head),
+                    None => error,
+                };
                 response.close().await;
-                return Err(head_error(error, &head));
+                return Err(error);
             }
         }
         Ok(response)
-    }
-
-    fn route(&self, url: &Url) -> Result<BoxTransport, Error> {
-        if let Some(transport) = &self.inner.config.transport {
-            return Ok(transport.clone());
-        }
-        match url.scheme() {
-            "http" | "https" => Ok(self.inner.default_transport.clone()),
-            other => Err(
-                Error::new(ErrorKind::UnsupportedProtocol).with_message(format!(
-                    "request URL has an unsupported protocol '{other}://'"
-                )),
-            ),
-        }
     }
 }
 
@@ -182,22 +156,31 @@ impl Default for AsyncClient {
 }
 
 /// Names the request in an error that does not name one yet.
-fn request_error(error: Error, request: &Request) -> Error {
-    attach(error, request.method(), request.url())
-}
-
-fn head_error(error: Error, head: &RequestHead) -> Error {
-    attach(error, &head.method, &head.url)
-}
-
-fn attach(mut error: Error, method: &http::Method, url: &Url) -> Error {
+fn name(mut error: Error, request: &Request) -> Error {
     if error.method().is_none() {
-        error = error.with_method(method.clone());
+        error = error.with_method(request.method().clone());
     }
     if error.url().is_none() {
-        error = error.with_url(url);
+        error = error.with_url(request.url());
     }
     error
+}
+
+impl EraseService for BoxTransport {
+    fn erase<S>(service: S) -> BoxTransport
+    where
+        S: tower_service::Service<
+                http::Request<Body>,
+                Response = http::Response<Body>,
+                Error = Error,
+                Future: Send + 'static,
+            > + Clone
+            + Send
+            + Sync
+            + 'static,
+    {
+        BoxTransport::new(service)
+    }
 }
 
 impl ClientFlavor for AsyncClient {

@@ -2,12 +2,14 @@
 //! [`MockTransport`](transport::MockTransport). Users normally depend on the `xhttp`
 //! crate, which re-exports all of this.
 
-mod auth_driver;
 pub mod body_channel;
 mod client;
 pub mod connect;
+mod dispatch;
 pub mod http;
+pub mod layers;
 mod pending;
+mod pipeline;
 pub mod transport;
 
 pub use client::AsyncClient;

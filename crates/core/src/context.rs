@@ -5,6 +5,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::auth::Auth;
+pub use crate::history::{HistoryEntry, NextBody, NextRequest};
 use crate::timeout::Timeout;
 use crate::url::Url;
 
@@ -20,8 +21,13 @@ pub struct RequestContext {
     /// Whether to follow redirects; `None` means the client's setting.
     pub follow_redirects: Option<bool>,
     /// The authentication chosen for this request (client's, request's or the URL's
-    /// userinfo), run by the client's auth driver; `None` means none.
+    /// userinfo), run by the client's auth layer; `None` means none.
     pub auth: Option<Arc<dyn Auth>>,
+    /// Whether the request's `Cookie` header was written by the client (its store's
+    /// cookies merged with the request's own, `RequestBuilder::cookie`) rather than set
+    /// by the user: a redirect drops such a header and the cookies layer writes the next
+    /// hop's from the store alone (so per-request cookies are not re-sent, as httpx).
+    pub cookies_from_client: bool,
 }
 
 impl RequestContext {
@@ -32,6 +38,7 @@ impl RequestContext {
             timeout: None,
             follow_redirects: None,
             auth: None,
+            cookies_from_client: false,
         }
     }
 }
@@ -68,4 +75,12 @@ pub struct ResponseMeta {
     pub started: Option<Instant>,
     /// How long from sending until the response body was finished or closed.
     pub elapsed: Option<Duration>,
+    /// The earlier responses of this logical request (redirect hops, auth challenges),
+    /// read, in order. Empty (and unallocated) for a single exchange.
+    pub history: Vec<HistoryEntry>,
+    /// The request a redirect response points to, when redirects were not followed.
+    pub next_request: Option<NextRequest>,
+    /// The body travelling with this metadata was read into memory by a layer (a hook
+    /// that needed it): `Response::from_http` then makes a response that counts as read.
+    pub body_read: bool,
 }

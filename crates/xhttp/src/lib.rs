@@ -30,8 +30,8 @@ pub use xhttp_core::http::{self, HeaderName, HeaderValue, Method, StatusCode, Ve
 /// `multipart/form-data` forms: [`Multipart`] and its [`Part`]s.
 pub use xhttp_core::multipart::{self, Multipart, Part};
 pub use xhttp_core::{
-    Async, Auth, Blocking, Body, Env, Error, ErrorKind, Request, headers::Headers, limits::Limits,
-    query::QueryParams, timeout::Timeout, url::Url,
+    Async, Auth, Blocking, Body, Env, Error, ErrorKind, HistoryEntry, NextRequest, Request,
+    headers::Headers, limits::Limits, query::QueryParams, timeout::Timeout, url::Url,
 };
 
 /// Authentication: the [`Auth`] trait and the schemes (Basic, Bearer, Digest, `.netrc`,
@@ -69,6 +69,13 @@ pub mod client {
 }
 
 pub use xhttp_async::body_channel;
+
+/// xhttp's middleware as public tower layers: redirects, auth, cookies, hooks. The
+/// clients compose them; they also wrap other HTTP services (a hyper-util client...).
+pub use xhttp_async::layers;
+
+/// Event hooks: what `ClientBuilder::on_request` / `on_response` store.
+pub use xhttp_core::hooks;
 
 /// The body iterators and streams, and the other types in public signatures.
 pub mod types {

@@ -191,6 +191,16 @@ impl Body {
         }
     }
 
+    /// The whole body as shared [`Bytes`] when it is in memory (empty when empty): a
+    /// cheap copy, no bytes are copied.
+    pub fn bytes(&self) -> Option<Bytes> {
+        match &self.kind {
+            Kind::Empty => Some(Bytes::new()),
+            Kind::Full(_, all) => Some(all.clone()),
+            Kind::Stream(..) | Kind::Reader(_) => None,
+        }
+    }
+
     /// The exact length in bytes, when known.
     pub fn content_length(&self) -> Option<u64> {
         match &self.kind {

@@ -7,6 +7,7 @@ use crate::auth::Auth;
 use crate::cookies::{CookieStore, Jar};
 use crate::env::Env;
 use crate::headers::Headers;
+use crate::hooks::Hooks;
 use crate::http_options::HttpOptions;
 use crate::limits::Limits;
 use crate::query::QueryParams;
@@ -65,7 +66,17 @@ pub struct ClientConfig<T> {
     pub trust_env: bool,
     /// Where the environment is read from.
     pub env: Env,
+    /// Event hooks, called for every hop.
+    pub hooks: Hooks,
+    /// User layers around each hop (innermost first), from `layer_per_hop`.
+    pub layers_per_hop: Vec<LayerFn<T>>,
+    /// User layers around each logical request (innermost first), from
+    /// `layer_per_request`.
+    pub layers_per_request: Vec<LayerFn<T>>,
 }
+
+/// A user layer, erased: wraps a service (the client's transport type) into another.
+pub type LayerFn<T> = Arc<dyn Fn(T) -> T + Send + Sync>;
 
 impl<T> Default for ClientConfig<T> {
     fn default() -> Self {
@@ -84,6 +95,9 @@ impl<T> Default for ClientConfig<T> {
             mounts: Vec::new(),
             trust_env: true,
             env: Env::process(),
+            hooks: Hooks::default(),
+            layers_per_hop: Vec::new(),
+            layers_per_request: Vec::new(),
         }
     }
 }
@@ -104,6 +118,9 @@ impl<T: fmt::Debug> fmt::Debug for ClientConfig<T> {
             .field("transport", &self.transport)
             .field("mounts", &self.mounts)
             .field("trust_env", &self.trust_env)
+            .field("hooks", &self.hooks)
+            .field("layers_per_hop", &self.layers_per_hop.len())
+            .field("layers_per_request", &self.layers_per_request.len())
             .finish()
     }
 }

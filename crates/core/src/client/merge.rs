@@ -106,10 +106,14 @@ pub fn merge_request<T>(config: &ClientConfig<T>, parts: RequestParts) -> Result
             map.insert(header::HOST, host);
         }
     }
-    if !map.contains_key(header::COOKIE) {
+    // The store's cookies are added per hop by the client's cookies layer; only a
+    // request with cookies of its own gets its `Cookie` header here (store + own).
+    let mut cookies_from_client = false;
+    if !cookies.is_empty() && !map.contains_key(header::COOKIE) {
         let store = config.cookie_store.as_deref();
         if let Some(cookie) = request_cookie_header(store, &url, &cookies)? {
             map.insert(header::COOKIE, cookie);
+            cookies_from_client = true;
         }
     }
     add_content_length(map, &method, &body);
@@ -121,8 +125,9 @@ pub fn merge_request<T>(config: &ClientConfig<T>, parts: RequestParts) -> Result
     let context: &mut RequestContext = request.context_mut();
     context.timeout = Some(timeout.unwrap_or(config.timeout));
     context.follow_redirects = Some(follow_redirects.unwrap_or(config.follow_redirects));
-    // The client's auth driver runs it (and adds `Authorization`) when sending.
+    // The client's auth layer runs it (and adds `Authorization`) when sending.
     context.auth = auth;
+    context.cookies_from_client = cookies_from_client;
     Ok(request)
 }
 

@@ -8,6 +8,7 @@
 //! different thing per client (a response, or a future of one).
 
 mod builder;
+mod builder_hooks;
 mod builder_http;
 mod config;
 mod into_url;
@@ -16,13 +17,13 @@ mod payload;
 mod request_builder;
 
 pub use builder::ClientBuilder;
-pub use config::{ClientConfig, DEFAULT_MAX_REDIRECTS, default_headers};
+pub use config::{ClientConfig, DEFAULT_MAX_REDIRECTS, LayerFn, default_headers};
 pub use into_url::IntoUrl;
 pub use merge::{AuthChoice, RequestParts, merge_request};
 pub use request_builder::RequestBuilder;
 
 use crate::flavor::Flavor;
-use crate::{Error, Request};
+use crate::{Body, Error, Request};
 
 /// Whether `send` reads the response body before returning.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -39,7 +40,7 @@ pub trait ClientFlavor: Clone + Send + Sync + Sized + 'static {
     /// The flavour of the responses (`Blocking` or `Async`).
     type Flavor: Flavor;
     /// The transport type a builder accepts.
-    type Transport: Clone + std::fmt::Debug + Send + Sync + 'static;
+    type Transport: EraseService + Clone + std::fmt::Debug + Send + Sync + 'static;
     /// What sending returns: a response, or a future of one.
     type Pending;
 
@@ -51,6 +52,24 @@ pub trait ClientFlavor: Clone + Send + Sync + Sized + 'static {
 
     /// Sends a request built by a [`RequestBuilder`] (or the error that stopped it).
     fn dispatch(&self, request: Result<Request, Error>, mode: SendMode) -> Self::Pending;
+}
+
+/// A client's erased service type (its transport type): what user layers given to
+/// `ClientBuilder::layer_per_hop` / `layer_per_request` wrap, and what their services
+/// are erased back into. Implemented by the client crates.
+pub trait EraseService: Sized {
+    /// Erases `service`'s type.
+    fn erase<S>(service: S) -> Self
+    where
+        S: tower_service::Service<
+                http::Request<Body>,
+                Response = http::Response<Body>,
+                Error = Error,
+                Future: Send + 'static,
+            > + Clone
+            + Send
+            + Sync
+            + 'static;
 }
 
 /// Writes the request methods (`get`, `post`, ..., `request`, `build_request`, `send`,

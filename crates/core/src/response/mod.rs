@@ -100,17 +100,22 @@ impl<F: Flavor> Response<F> {
     /// the body is left unread. `driver` is how a blocking response waits for its body.
     pub fn from_http(response: http::Response<Body>, driver: F::Driver) -> Response<F> {
         let (mut parts, body) = response.into_parts();
-        let meta = parts
+        let mut meta = parts
             .extensions
             .remove::<ResponseMeta>()
             .unwrap_or_default();
+        let state = match body.bytes() {
+            Some(content) if meta.body_read => BodyState::read(content),
+            _ => BodyState::new(body),
+        };
+        meta.body_read = false;
         Response {
             status: parts.status,
             version: parts.version,
             headers: Headers::from(parts.headers),
             extensions: parts.extensions,
             meta,
-            state: BodyState::new(body),
+            state,
             encoding: Default::default(),
             reader: Default::default(),
             driver,
@@ -251,6 +256,37 @@ impl<F: Flavor> Response<F> {
     /// The URL of the request this response answers (after redirects: the last one).
     pub fn url(&self) -> Option<&Url> {
         self.request().map(|request| &request.url)
+    }
+
+    /// The earlier responses of this logical request, oldest first: each redirect hop
+    /// and each auth challenge (httpx's `history`), read and closed. Each has its own
+    /// URL, status, headers and content, and its own history of the hops before it.
+    /// Empty for a single exchange.
+    pub fn history(&self) -> Vec<Response<F>> {
+        let entries = &self.meta.history;
+        entries
+            .iter()
+            .enumerate()
+            .map(|(index, entry)| {
+                let mut response = Response::new(entry.status).with_content(entry.content.clone());
+                response.version = entry.version;
+                response.headers = entry.headers.clone();
+                response.meta.request = entry.request.clone();
+                response.meta.elapsed = entry.elapsed;
+                response.meta.history = entries[..index].to_vec();
+                response
+            })
+            .collect()
+    }
+
+    /// The request a redirect points to, when redirects were not followed (httpx's
+    /// `next_request`): send it with `client.send(..)` to follow by hand. `None` for
+    /// any other response.
+    pub fn next_request(&self) -> Option<crate::Request> {
+        self.meta
+            .next_request
+            .as_ref()
+            .map(|next| next.to_request())
     }
 
     /// The time from sending the request until the body was read or closed; `None`

@@ -4,6 +4,7 @@
 mod connections;
 mod pool;
 mod protocols;
+mod redirects;
 mod timeouts;
 mod tls;
 

@@ -1,0 +1,182 @@
+//! [`Dispatch`]: the innermost service of the client's stack. Per hop: the default
+//! timeout, the reader-body pump, routing to a transport, and the response's
+//! [`ResponseMeta`] (the request head snapshot and the start instant).
+
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll, ready};
+use std::time::Instant;
+
+use tower_service::Service;
+use xhttp_core::{Body, Error, ErrorKind, RequestContext, RequestHead, ResponseMeta, Timeout, Url};
+
+use crate::body_channel;
+use crate::transport::{BoxTransport, TransportFuture};
+
+/// Routes each hop to its transport.
+#[derive(Clone)]
+pub(crate) struct Dispatch {
+    shared: Arc<Shared>,
+}
+
+struct Shared {
+    /// The transport given to the builder, for every request.
+    transport: Option<BoxTransport>,
+    /// The built-in transport, for http(s) requests no other transport serves.
+    default_transport: BoxTransport,
+    /// The client's timeouts, for requests that have none.
+    timeout: Timeout,
+}
+
+impl Dispatch {
+    pub(crate) fn new(
+        transport: Option<BoxTransport>,
+        default_transport: BoxTransport,
+        timeout: Timeout,
+    ) -> Dispatch {
+        Dispatch {
+            shared: Arc::new(Shared {
+                transport,
+                default_transport,
+                timeout,
+            }),
+        }
+    }
+
+    fn route(&self, url: &Url) -> Result<&BoxTransport, Error> {
+        if let Some(transport) = &self.shared.transport {
+            return Ok(transport);
+        }
+        match url.scheme() {
+            "http" | "https" => Ok(&self.shared.default_transport),
+            other => Err(
+                Error::new(ErrorKind::UnsupportedProtocol).with_message(format!(
+                    "request URL has an unsupported protocol '{other}://'"
+                )),
+            ),
+        }
+    }
+}
+
+impl fmt::Debug for Dispatch {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Dispatch")
+    }
+}
+
+impl Service<http::Request<Body>> for Dispatch {
+    type Response = http::Response<Body>;
+    type Error = Error;
+    type Future = DispatchFuture;
+
+    fn poll_ready(&mut self, _: &mut Context<'_>) -> Poll<Result<(), Error>> {
+        Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, mut request: http::Request<Body>) -> DispatchFuture {
+        if request.extensions().get::<RequestContext>().is_none() {
+            match Url::try_from(request.uri()) {
+                Ok(url) => {
+                    request.extensions_mut().insert(RequestContext::new(url));
+                }
+                Err(error) => return DispatchFuture::failed(error),
+            }
+        }
+        let Some(context) = request.extensions_mut().get_mut::<RequestContext>() else {
+            return DispatchFuture::failed(ErrorKind::InvalidUrl.into());
+        };
+        if context.timeout.is_none() {
+            context.timeout = Some(self.shared.timeout);
+        }
+        let url = context.url.clone();
+        let head = Arc::new(RequestHead {
+            method: request.method().clone(),
+            url,
+            headers: request.headers().clone().into(),
+        });
+        let transport = match self.route(&head.url) {
+            Ok(transport) => transport,
+            Err(error) => return DispatchFuture::failed(name(error, &head)),
+        };
+        if let Some(reader) = request.body_mut().take_reader() {
+            // Off the runtime workers: a reader may block.
+            let (sender, body) = body_channel::channel(reader.length());
+            tokio::task::spawn_blocking(move || sender.pump(reader));
+            *request.body_mut() = Body::from_stream(body);
+        }
+        let started = Instant::now();
+        DispatchFuture {
+            state: State::Sending {
+                inner: transport.send(request),
+                head,
+                started,
+            },
+        }
+    }
+}
+
+/// The future of [`Dispatch`].
+pub(crate) struct DispatchFuture {
+    state: State,
+}
+
+enum State {
+    Sending {
+        inner: TransportFuture,
+        head: Arc<RequestHead>,
+        started: Instant,
+    },
+    Failed(Option<Error>),
+}
+
+impl DispatchFuture {
+    fn failed(error: Error) -> DispatchFuture {
+        DispatchFuture {
+            state: State::Failed(Some(error)),
+        }
+    }
+}
+
+impl Future for DispatchFuture {
+    type Output = Result<http::Response<Body>, Error>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        match &mut self.state {
+            State::Sending {
+                inner,
+                head,
+                started,
+            } => {
+                let mut response = ready!(inner.as_mut().poll(cx)).map_err(|e| name(e, head))?;
+                let meta = response
+                    .extensions_mut()
+                    .get_or_insert_default::<ResponseMeta>();
+                meta.request = Some(Arc::clone(head));
+                meta.started = Some(*started);
+                Poll::Ready(Ok(response))
+            }
+            State::Failed(error) => Poll::Ready(Err(error
+                .take()
+                .unwrap_or_else(|| ErrorKind::LocalProtocol.into()))),
+        }
+    }
+}
+
+impl fmt::Debug for DispatchFuture {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("DispatchFuture")
+    }
+}
+
+/// Names the request in an error that does not name one yet.
+pub(crate) fn name(mut error: Error, head: &RequestHead) -> Error {
+    if error.method().is_none() {
+        error = error.with_method(head.method.clone());
+    }
+    if error.url().is_none() {
+        error = error.with_url(&head.url);
+    }
+    error
+}

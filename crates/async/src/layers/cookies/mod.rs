@@ -1,0 +1,104 @@
+//! [`CookieLayer`] / [`Cookies`]: a [`CookieStore`] in and out on every hop.
+//!
+//! * In: a hop without a `Cookie` header gets the store's for its URL. A hop that has
+//!   one keeps it: an explicit `Cookie` header set by the user disables the store for
+//!   that request (as httpx); so does a header the client wrote at build time from the
+//!   store and the request's own cookies (`RequestBuilder::cookie`). The redirect layer
+//!   drops the latter on each hop, so per-request cookies are not re-sent after a
+//!   redirect (as httpx) and the store's are recomputed for every new URL.
+//! * Out: the `Set-Cookie` headers of every response, redirects and auth challenges
+//!   included, go into the store before the next hop is built (a cookie set by a 302 is
+//!   sent on the next hop).
+//!
+//! The URL is the request's `RequestContext` URL (or its URI for requests from outside
+//! xhttp). The service is generic over both body types and any inner error; `poll_ready`
+//! is the inner service's.
+
+mod future;
+
+use std::sync::Arc;
+use std::task::{Context, Poll};
+
+use tower_layer::Layer;
+use tower_service::Service;
+use xhttp_core::{BoxError, CookieStore, Error, RequestContext, Url};
+
+pub use future::ResponseFuture;
+
+use super::error::into_error;
+
+/// Wraps a service in [`Cookies`] with a store.
+///
+/// ```
+/// use std::sync::Arc;
+/// use xhttp_async::layers::cookies::CookieLayer;
+/// use xhttp_core::Jar;
+///
+/// let jar = Jar::new();
+/// let layer = CookieLayer::new(Arc::new(jar.clone()));
+/// # let _ = layer;
+/// ```
+#[derive(Debug, Clone)]
+pub struct CookieLayer {
+    store: Arc<dyn CookieStore>,
+}
+
+impl CookieLayer {
+    /// Cookies kept in `store`.
+    pub fn new(store: Arc<dyn CookieStore>) -> CookieLayer {
+        CookieLayer { store }
+    }
+}
+
+impl<S> Layer<S> for CookieLayer {
+    type Service = Cookies<S>;
+
+    fn layer(&self, inner: S) -> Cookies<S> {
+        Cookies {
+            inner,
+            store: Arc::clone(&self.store),
+        }
+    }
+}
+
+/// Sends and keeps cookies on every hop (see the [module docs](self)).
+#[derive(Debug, Clone)]
+pub struct Cookies<S> {
+    inner: S,
+    store: Arc<dyn CookieStore>,
+}
+
+impl<S, ReqB, ResB> Service<http::Request<ReqB>> for Cookies<S>
+where
+    S: Service<http::Request<ReqB>, Response = http::Response<ResB>>,
+    S::Error: Into<BoxError>,
+{
+    type Response = http::Response<ResB>;
+    type Error = Error;
+    type Future = ResponseFuture<S::Future>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Error>> {
+        self.inner.poll_ready(cx).map_err(into_error)
+    }
+
+    fn call(&mut self, mut request: http::Request<ReqB>) -> Self::Future {
+        // The URL for `Set-Cookie`: the response's `ResponseMeta` names it (no copy) when
+        // the request comes from xhttp; otherwise it is parsed from the URI and kept.
+        let own = match request.extensions().get::<RequestContext>() {
+            Some(_) => None,
+            None => Url::try_from(request.uri()).ok(),
+        };
+        if !request.headers().contains_key(http::header::COOKIE) {
+            let url = request
+                .extensions()
+                .get::<RequestContext>()
+                .map(|context| &context.url)
+                .or(own.as_ref());
+            if let Some(value) = url.and_then(|url| self.store.cookies(url)) {
+                request.headers_mut().insert(http::header::COOKIE, value);
+            }
+        }
+        let store = Arc::clone(&self.store);
+        ResponseFuture::new(self.inner.call(request), Some((store, own)))
+    }
+}

@@ -1,0 +1,79 @@
+//! Reading a hop's response into a [`HistoryEntry`], bounded.
+
+use std::pin::pin;
+use std::sync::Arc;
+use std::time::Instant;
+
+use bytes::{Buf, Bytes, BytesMut};
+use http_body_util::BodyExt;
+use xhttp_core::{BoxError, Error, HistoryEntry, RequestHead, ResponseMeta};
+
+use super::error::into_error;
+
+/// The most of a redirect's or an auth challenge's body kept in the history; a larger
+/// body is still read to its end (so the connection is reused) but kept as empty.
+pub const HISTORY_BODY_LIMIT: usize = 1 << 20;
+
+/// Reads `response` to its end (releasing its connection) and keeps it as history.
+/// `head` names its request when the response does not (no `ResponseMeta`).
+pub(crate) async fn into_history<B>(
+    response: http::Response<B>,
+    head: Option<Arc<RequestHead>>,
+) -> Result<HistoryEntry, Error>
+where
+    B: http_body::Body,
+    B::Error: Into<BoxError>,
+{
+    let (mut parts, body) = response.into_parts();
+    let meta = parts
+        .extensions
+        .remove::<ResponseMeta>()
+        .unwrap_or_default();
+    let content = read_bounded(body, HISTORY_BODY_LIMIT).await?;
+    Ok(HistoryEntry {
+        status: parts.status,
+        version: parts.version,
+        headers: parts.headers.into(),
+        content,
+        request: meta.request.or(head),
+        elapsed: meta.started.map(|started| Instant::now() - started),
+    })
+}
+
+/// The body's bytes, or empty bytes when it holds more than `limit` (read to the end
+/// all the same).
+async fn read_bounded<B>(body: B, limit: usize) -> Result<Bytes, Error>
+where
+    B: http_body::Body,
+    B::Error: Into<BoxError>,
+{
+    let mut body = pin!(body);
+    let mut out = BytesMut::new();
+    let mut over = false;
+    while let Some(frame) = body.as_mut().frame().await {
+        let Ok(mut data) = frame.map_err(into_error)?.into_data() else {
+            continue;
+        };
+        if over || out.len() + data.remaining() > limit {
+            over = true;
+            continue;
+        }
+        while data.has_remaining() {
+            let chunk = data.chunk();
+            let length = chunk.len();
+            out.extend_from_slice(chunk);
+            data.advance(length);
+        }
+    }
+    if over {
+        return Ok(Bytes::new());
+    }
+    Ok(out.freeze())
+}
+
+/// The response's metadata, inserted when it has none.
+pub(crate) fn meta_mut<B>(response: &mut http::Response<B>) -> &mut ResponseMeta {
+    response
+        .extensions_mut()
+        .get_or_insert_default::<ResponseMeta>()
+}

@@ -1,0 +1,149 @@
+//! The client's stack, composed once per client (DESIGN §2):
+//!
+//! ```text
+//! per logical request   user layers (layer_per_request) -> auth -> redirects (history)
+//! per hop               hooks -> cookies -> user layers (layer_per_hop)
+//! routing               Dispatch -> transport
+//! ```
+//!
+//! Without user layers every service is concrete: one future, held inline in the
+//! `Pending` box; with them, the user's part is erased into `BoxTransport`s.
+
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll};
+
+use http::HeaderValue;
+use tower_layer::Layer;
+use tower_service::Service;
+use xhttp_core::client::ClientConfig;
+use xhttp_core::{Body, CookieStore, Error, Url};
+
+use crate::dispatch::{Dispatch, DispatchFuture};
+use crate::layers::redirect::Standard;
+use crate::layers::{AuthLayer, CookieLayer, HooksLayer, RedirectLayer};
+use crate::layers::{AuthService, Cookies, HookService, Redirect};
+use crate::transport::{BoxTransport, TransportFuture};
+
+/// The per-logical-request stack without user layers.
+pub(crate) type Stack = AuthService<Redirect<HookService<Cookies<Hop>>, Standard>>;
+
+/// The whole stack: concrete, or erased when the user added per-request layers.
+#[derive(Clone)]
+pub(crate) enum Pipeline {
+    Direct(Stack),
+    Layered(BoxTransport),
+}
+
+impl Pipeline {
+    pub(crate) fn new(config: &ClientConfig<BoxTransport>, dispatch: Dispatch) -> Pipeline {
+        let hop = if config.layers_per_hop.is_empty() {
+            Hop::Direct(dispatch)
+        } else {
+            let mut service = BoxTransport::new(dispatch);
+            for wrap in &config.layers_per_hop {
+                service = wrap(service);
+            }
+            Hop::Layered(service)
+        };
+        let store: Arc<dyn CookieStore> = match &config.cookie_store {
+            Some(store) => Arc::clone(store),
+            None => Arc::new(NoStore),
+        };
+        let hop = HooksLayer::new(config.hooks.clone()).layer(CookieLayer::new(store).layer(hop));
+        let redirects = RedirectLayer::new()
+            .policy(Standard::new(config.max_redirects))
+            .follow(config.follow_redirects);
+        let stack = AuthLayer::new().layer(redirects.layer(hop));
+        if config.layers_per_request.is_empty() {
+            return Pipeline::Direct(stack);
+        }
+        let mut service = BoxTransport::new(stack);
+        for wrap in &config.layers_per_request {
+            service = wrap(service);
+        }
+        Pipeline::Layered(service)
+    }
+
+    /// Sends one logical request through the stack.
+    pub(crate) async fn send(
+        &self,
+        request: http::Request<Body>,
+    ) -> Result<http::Response<Body>, Error> {
+        match self {
+            Pipeline::Direct(stack) => stack.clone().call(request).await,
+            Pipeline::Layered(service) => service.send(request).await,
+        }
+    }
+}
+
+impl fmt::Debug for Pipeline {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Pipeline::Direct(_) => f.write_str("Pipeline::Direct"),
+            Pipeline::Layered(_) => f.write_str("Pipeline::Layered"),
+        }
+    }
+}
+
+/// The per-hop service under cookies and hooks: routing, or the user's per-hop layers
+/// around it.
+#[derive(Clone, Debug)]
+pub(crate) enum Hop {
+    Direct(Dispatch),
+    Layered(BoxTransport),
+}
+
+impl Service<http::Request<Body>> for Hop {
+    type Response = http::Response<Body>;
+    type Error = Error;
+    type Future = HopFuture;
+
+    fn poll_ready(&mut self, _: &mut Context<'_>) -> Poll<Result<(), Error>> {
+        Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, request: http::Request<Body>) -> HopFuture {
+        match self {
+            Hop::Direct(dispatch) => HopFuture::Direct(dispatch.call(request)),
+            Hop::Layered(service) => HopFuture::Layered(service.send(request)),
+        }
+    }
+}
+
+/// The future of [`Hop`].
+pub(crate) enum HopFuture {
+    Direct(DispatchFuture),
+    Layered(TransportFuture),
+}
+
+impl Future for HopFuture {
+    type Output = Result<http::Response<Body>, Error>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        match self.get_mut() {
+            HopFuture::Direct(future) => Pin::new(future).poll(cx),
+            HopFuture::Layered(future) => future.as_mut().poll(cx),
+        }
+    }
+}
+
+impl fmt::Debug for HopFuture {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("HopFuture")
+    }
+}
+
+/// The store of a client without cookies: keeps nothing, sends nothing.
+#[derive(Debug)]
+struct NoStore;
+
+impl CookieStore for NoStore {
+    fn set_cookies(&self, _: &Url, _: &http::HeaderMap) {}
+
+    fn cookies(&self, _: &Url) -> Option<HeaderValue> {
+        None
+    }
+}

@@ -1,0 +1,94 @@
+//! What a response remembers of the rest of its logical request: the earlier responses
+//! ([`HistoryEntry`], behind `Response::history`) and, for an unfollowed redirect, the
+//! request it points to ([`NextRequest`], behind `Response::next_request`).
+//!
+//! Both are plain values (no live body), so [`ResponseMeta`](crate::ResponseMeta)
+//! stays `Clone + Send + Sync`.
+
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll};
+use std::time::Duration;
+
+use bytes::Bytes;
+use http::{StatusCode, Version};
+use http_body::Frame;
+
+use crate::body::Body;
+use crate::context::RequestHead;
+use crate::headers::Headers;
+use crate::request::Request;
+use crate::{Error, ErrorKind};
+
+/// An earlier response of a logical request (a redirect hop, an auth challenge), read
+/// and closed, its connection released.
+#[derive(Debug, Clone)]
+pub struct HistoryEntry {
+    /// The status code.
+    pub status: StatusCode,
+    /// The HTTP version.
+    pub version: Version,
+    /// The headers.
+    pub headers: Headers,
+    /// The body as read (empty when the layer that kept it did not keep bodies larger
+    /// than its limit; see `xhttp::layers::redirect`).
+    pub content: Bytes,
+    /// The request it answered.
+    pub request: Option<Arc<RequestHead>>,
+    /// From sending to the end of its body.
+    pub elapsed: Option<Duration>,
+}
+
+/// The body of a [`NextRequest`].
+#[derive(Debug, Clone)]
+pub enum NextBody {
+    /// No body (the redirect turned the method into `GET`, or there was none).
+    Empty,
+    /// The original body, in memory.
+    Bytes(Bytes),
+    /// The original body was a one-shot stream (or a reader) that cannot be sent again:
+    /// sending the next request fails with `StreamConsumed`.
+    NotReplayable,
+}
+
+/// The request an unfollowed redirect points to (httpx's `response.next_request`):
+/// method, URL and headers as the redirect rules made them, and the body.
+#[derive(Debug, Clone)]
+pub struct NextRequest {
+    /// Method, URL and headers.
+    pub head: Arc<RequestHead>,
+    /// The body.
+    pub body: NextBody,
+}
+
+impl NextRequest {
+    /// The request, ready for `client.send(..)`.
+    pub fn to_request(&self) -> Request {
+        let mut request = Request::new(self.head.method.clone(), self.head.url.clone());
+        *request.headers_mut() = self.head.headers.clone();
+        request.set_body(match &self.body {
+            NextBody::Empty => Body::empty(),
+            NextBody::Bytes(bytes) => Body::from_bytes(bytes.clone()),
+            NextBody::NotReplayable => Body::from_stream(Consumed),
+        });
+        request
+    }
+}
+
+/// A body that fails at once with `StreamConsumed`.
+struct Consumed;
+
+impl http_body::Body for Consumed {
+    type Data = Bytes;
+    type Error = Error;
+
+    fn poll_frame(
+        self: Pin<&mut Self>,
+        _: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, Error>>> {
+        Poll::Ready(Some(Err(Error::new(ErrorKind::StreamConsumed)
+            .with_message(
+                "the redirected request's body was a one-shot stream and was already sent",
+            ))))
+    }
+}
