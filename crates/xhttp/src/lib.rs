@@ -38,7 +38,16 @@ pub use xhttp_core::{
 /// closures).
 pub use xhttp_core::auth::{self, BasicAuth, BearerAuth, DigestAuth, FnAuth, NetRcAuth};
 
-pub use xhttp_async::{AsyncClient, BoxTransport, MockTransport, Pending, Transport};
+pub use xhttp_async::{
+    AsyncClient, BoxTransport, HttpTransport, HttpTransportBuilder, MockTransport, Pending,
+    Resolve, SystemResolver, Transport,
+};
+pub use xhttp_core::{ConnectionInfo, HttpOptions, Identity, TlsInfo, TlsVersion};
+
+/// Connection pool statistics (`AsyncClient::pool_stats`).
+pub mod pool {
+    pub use xhttp_async::http::{OriginStats, PoolStats};
+}
 #[cfg(feature = "blocking")]
 pub use xhttp_blocking::Client;
 
