@@ -30,9 +30,10 @@ pub struct HistoryEntry {
     pub version: Version,
     /// The headers.
     pub headers: Headers,
-    /// The body as read (empty when the layer that kept it did not keep bodies larger
-    /// than its limit; see `xhttp::layers::redirect`).
-    pub content: Bytes,
+    /// The body as read; `None` when it was larger than the limit of the layer that
+    /// kept it (`xhttp::layers::HISTORY_BODY_LIMIT`): then `content()` on this history
+    /// response is an error saying so, never a silently empty body.
+    pub content: Option<Bytes>,
     /// The request it answered.
     pub request: Option<Arc<RequestHead>>,
     /// From sending to the end of its body.

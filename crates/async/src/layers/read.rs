@@ -11,7 +11,8 @@ use xhttp_core::{BoxError, Error, HistoryEntry, RequestHead, ResponseMeta};
 use super::error::into_error;
 
 /// The most of a redirect's or an auth challenge's body kept in the history; a larger
-/// body is still read to its end (so the connection is reused) but kept as empty.
+/// body is still read to its end (so the connection is reused) but not kept: its
+/// `content()` in the history is an error saying so.
 pub const HISTORY_BODY_LIMIT: usize = 1 << 20;
 
 /// Reads `response` to its end (releasing its connection) and keeps it as history.
@@ -40,9 +41,9 @@ where
     })
 }
 
-/// The body's bytes, or empty bytes when it holds more than `limit` (read to the end
-/// all the same).
-async fn read_bounded<B>(body: B, limit: usize) -> Result<Bytes, Error>
+/// The body's bytes, or `None` when it holds more than `limit` (read to the end all the
+/// same).
+async fn read_bounded<B>(body: B, limit: usize) -> Result<Option<Bytes>, Error>
 where
     B: http_body::Body,
     B::Error: Into<BoxError>,
@@ -66,9 +67,9 @@ where
         }
     }
     if over {
-        return Ok(Bytes::new());
+        return Ok(None);
     }
-    Ok(out.freeze())
+    Ok(Some(out.freeze()))
 }
 
 /// The response's metadata, inserted when it has none.

@@ -268,7 +268,11 @@ impl<F: Flavor> Response<F> {
             .iter()
             .enumerate()
             .map(|(index, entry)| {
-                let mut response = Response::new(entry.status).with_content(entry.content.clone());
+                let mut response = Response::new(entry.status);
+                response.state = match &entry.content {
+                    Some(content) => BodyState::read(content.clone()),
+                    None => BodyState::not_kept(),
+                };
                 response.version = entry.version;
                 response.headers = entry.headers.clone();
                 response.meta.request = entry.request.clone();
@@ -303,6 +307,11 @@ impl<F: Flavor> Response<F> {
     /// The whole body, once it was read; a `ResponseNotRead` error before.
     pub fn content(&self) -> Result<&Bytes, Error> {
         self.state.content().ok_or_else(|| {
+            if self.state.is_not_kept() {
+                return Error::new(ErrorKind::ResponseNotRead).with_message(
+                    "this earlier response's body was larger than the history keeps (1 MiB) and was not kept",
+                );
+            }
             Error::new(ErrorKind::ResponseNotRead)
                 .with_message("the response body was not read: call read() first")
         })

@@ -28,6 +28,8 @@ pub(crate) struct BodyState {
     downloaded: u64,
     /// Bytes discarded by `close` so far.
     drained: usize,
+    /// The body was read but deliberately not kept (a history entry over its limit).
+    not_kept: bool,
 }
 
 /// How much of an unread body `close()` reads to keep the connection: 64 KiB.
@@ -52,6 +54,7 @@ impl BodyState {
             closed: false,
             downloaded: 0,
             drained: 0,
+            not_kept: false,
         }
     }
 
@@ -65,7 +68,27 @@ impl BodyState {
             consumed: true,
             closed: true,
             drained: 0,
+            not_kept: false,
         }
+    }
+
+    /// A body that was read but not kept (a history entry over its limit).
+    pub(crate) fn not_kept() -> BodyState {
+        BodyState {
+            not_kept: true,
+            ..BodyState::read(Bytes::new())
+        }
+        .without_content()
+    }
+
+    fn without_content(mut self) -> BodyState {
+        self.content = None;
+        self
+    }
+
+    /// Whether the body was read but deliberately not kept.
+    pub(crate) fn is_not_kept(&self) -> bool {
+        self.not_kept
     }
 
     pub(crate) fn content(&self) -> Option<&Bytes> {
