@@ -42,9 +42,8 @@ impl Prompt for TerminalPrompt {
     fn ask(&mut self, label: &str) -> Result<String, CliError> {
         rpassword::prompt_password(label).map_err(|error| {
             CliError::usage(format!(
-                "cannot ask for the {}: no terminal to ask on ({error}); give it on the \
-                 command line",
-                label.trim_end_matches([':', ' '])
+                "cannot ask for the password or token: no terminal to ask on ({error}); \
+                 give it on the command line"
             ))
         })
     }

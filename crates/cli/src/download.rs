@@ -155,10 +155,15 @@ pub(crate) fn save(
     let started = Instant::now();
     let mut written = offset;
     for chunk in response.iter_bytes(None) {
-        let chunk = chunk.map_err(|error| {
-            bar.abandon();
-            interrupted(error, path, written)
-        })?;
+        let chunk = match chunk {
+            Ok(chunk) => chunk,
+            Err(error) => {
+                bar.abandon();
+                // Keep what arrived, for --continue.
+                let _ = file.flush();
+                return Err(interrupted(error, path, written));
+            }
+        };
         file.write_all(&chunk)
             .map_err(|error| CliError::io(&path.display().to_string(), &error))?;
         written += chunk.len() as u64;
