@@ -86,7 +86,13 @@ pub(crate) fn run(args: Args) -> Result<u8, CliError> {
         body::Kind::Json | body::Kind::Text => response.text()?,
         body::Kind::Empty | body::Kind::Binary => String::new(),
     };
-    out.push_str(&body::render(kind, content.len(), &text, style));
+    out.push_str(&body::render(
+        kind,
+        content_type,
+        content.len(),
+        &text,
+        style,
+    ));
     if args.verbose {
         out.push_str(&output::verbose::elapsed(response.elapsed(), style));
     }

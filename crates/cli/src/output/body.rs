@@ -1,7 +1,7 @@
 //! The response body as shown: JSON pretty-printed, text as decoded, and
 //! `<N bytes of binary data>` for anything else.
 
-use super::{Style, json};
+use super::{Style, json, markup};
 
 /// How a body is shown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -74,12 +74,20 @@ fn looks_like_json(body: &[u8]) -> bool {
 }
 
 /// The body as printed, ending with a newline (none for an empty body). `text` is the
-/// body decoded with the response's charset.
-pub(crate) fn render(kind: Kind, body_len: usize, text: &str, style: Style) -> String {
+/// body decoded with the response's charset; HTML and XML (by `content_type`) get their
+/// tags coloured.
+pub(crate) fn render(
+    kind: Kind,
+    content_type: Option<&str>,
+    body_len: usize,
+    text: &str,
+    style: Style,
+) -> String {
     let mut out = match kind {
         Kind::Empty => return String::new(),
         Kind::Binary => format!("<{body_len} bytes of binary data>"),
         Kind::Json => json::pretty(text, style).unwrap_or_else(|| text.to_owned()),
+        Kind::Text if markup::is_markup(content_type) => markup::highlight(text, style),
         Kind::Text => text.to_owned(),
     };
     if !out.ends_with('\n') {
@@ -122,16 +130,18 @@ mod tests {
     fn rendering_ends_with_a_newline() {
         let style = Style::new(false);
         assert_eq!(
-            render(Kind::Binary, 3, "", style),
+            render(Kind::Binary, None, 3, "", style),
             "<3 bytes of binary data>\n"
         );
-        assert_eq!(render(Kind::Text, 2, "hi", style), "hi\n");
-        assert_eq!(render(Kind::Text, 3, "hi\n", style), "hi\n");
+        assert_eq!(render(Kind::Text, None, 2, "hi", style), "hi\n");
+        assert_eq!(render(Kind::Text, None, 3, "hi\n", style), "hi\n");
         assert_eq!(
-            render(Kind::Json, 7, "{\"a\":1}", style),
+            render(Kind::Json, None, 7, "{\"a\":1}", style),
             "{\n    \"a\": 1\n}\n"
         );
-        assert_eq!(render(Kind::Json, 5, "{bad}", style), "{bad}\n");
-        assert_eq!(render(Kind::Empty, 0, "", style), "");
+        assert_eq!(render(Kind::Json, None, 5, "{bad}", style), "{bad}\n");
+        assert_eq!(render(Kind::Empty, None, 0, "", style), "");
+        let html = render(Kind::Text, Some("text/html"), 3, "<p>", Style::new(true));
+        assert_eq!(html, "\x1b[34m<p>\x1b[0m\n");
     }
 }

@@ -6,6 +6,7 @@ pub(crate) mod body;
 pub(crate) mod cert;
 pub(crate) mod head;
 pub(crate) mod json;
+pub(crate) mod markup;
 pub(crate) mod verbose;
 
 use std::io::IsTerminal;
@@ -52,6 +53,8 @@ pub(crate) mod palette {
     pub(crate) const HEADER: &str = "36";
     /// `*` and `>` lines of `-v`.
     pub(crate) const META: &str = "2";
+    /// An HTML or XML tag.
+    pub(crate) const TAG: &str = "34";
     /// A JSON object key.
     pub(crate) const KEY: &str = "34;1";
     /// A JSON string.
@@ -80,6 +83,11 @@ impl Style {
             }
         };
         Style::new(color)
+    }
+
+    /// Whether colours are written.
+    pub(crate) fn is_colored(self) -> bool {
+        self.color
     }
 
     /// Appends `text` in colour `code` to `out`.
