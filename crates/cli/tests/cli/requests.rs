@@ -321,3 +321,49 @@ fn http2_by_prior_knowledge_with_http2() {
     assert!(out.starts_with("HTTP/2 200 OK\n"), "{out}");
     assert!(out.ends_with("\n\nHTTP/2.0\n"), "{out}");
 }
+
+#[test]
+fn unix_socket_sends_the_request_through_the_socket() {
+    use std::io::{BufRead, BufReader, Write};
+    use std::os::unix::net::UnixListener;
+
+    let path = temp_dir("unix").join("server.sock");
+    let listener = UnixListener::bind(&path).unwrap();
+    let server = std::thread::spawn(move || {
+        let (stream, _) = listener.accept().unwrap();
+        let mut reader = BufReader::new(stream);
+        let mut request_line = String::new();
+        reader.read_line(&mut request_line).unwrap();
+        loop {
+            let mut line = String::new();
+            if reader.read_line(&mut line).unwrap() == 0 || line == "\r\n" {
+                break;
+            }
+        }
+        let body = format!("via socket: {}", request_line.trim_end());
+        let mut stream = reader.into_inner();
+        write!(
+            stream,
+            "HTTP/1.1 200 OK\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+            body.len()
+        )
+        .unwrap();
+    });
+    let output = xhttp()
+        .args([
+            "--unix-socket",
+            path.to_str().unwrap(),
+            "http://unix.example/ping",
+        ])
+        .output()
+        .unwrap();
+    // Checked before joining: a client that never connected would leave the server
+    // waiting in accept().
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(
+        stdout(&output).ends_with("\n\nvia socket: GET /ping HTTP/1.1\n"),
+        "{}",
+        stdout(&output)
+    );
+    server.join().unwrap();
+}
