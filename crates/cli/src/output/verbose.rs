@@ -1,0 +1,115 @@
+//! The `*` lines of `-v`: the connection, what TLS negotiated, the server's
+//! certificate, and the time taken.
+
+use std::time::Duration;
+
+use xhttp::Response;
+
+use super::{Style, cert, palette};
+
+/// The connection and TLS lines, before the request.
+pub(crate) fn connection(response: &Response, style: Style) -> String {
+    let mut lines = Vec::new();
+    if let Some(info) = response.connection_info() {
+        match (info.remote_addr, info.local_addr) {
+            (Some(remote), Some(local)) => lines.push(format!(
+                "Connected to {} port {} (from {local})",
+                remote.ip(),
+                remote.port()
+            )),
+            (Some(remote), None) => lines.push(format!(
+                "Connected to {} port {}",
+                remote.ip(),
+                remote.port()
+            )),
+            (None, _) => lines.push("Connected (no TCP address: a Unix socket)".to_owned()),
+        }
+        if let Some(tls) = &info.tls {
+            lines.push(format!(
+                "TLS established: {}, cipher {}",
+                tls.version.replace('_', "."),
+                tls.cipher
+            ));
+            let alpn = tls.alpn.as_deref().map_or_else(
+                || "none".to_owned(),
+                |alpn| String::from_utf8_lossy(alpn).into_owned(),
+            );
+            lines.push(format!("ALPN protocol: {alpn}"));
+            if let Some(der) = &tls.peer_certificate {
+                match cert::summary(der) {
+                    Some(summary) => {
+                        lines.push(format!("Server certificate: subject {}", summary.subject));
+                        lines.push(format!("  issuer {}", summary.issuer));
+                        lines.push(format!(
+                            "  valid from {} to {}",
+                            summary.not_before, summary.not_after
+                        ));
+                    }
+                    None => lines.push("Server certificate: (not readable)".to_owned()),
+                }
+                lines.push(format!("  SHA-256 {}", cert::fingerprint(der)));
+            }
+        }
+    }
+    star_lines(&lines, style)
+}
+
+/// A note that redirects were followed to `url` (the library does not record the
+/// responses of the hops before yet, so only the last is shown).
+pub(crate) fn redirected(url: &str, style: Style) -> String {
+    star_lines(
+        &[format!(
+            "Redirects followed to {url} (only the final response is shown)"
+        )],
+        style,
+    )
+}
+
+/// `* Elapsed time: ...`, from sending the request to the end of the body.
+pub(crate) fn elapsed(elapsed: Option<Duration>, style: Style) -> String {
+    let text = match elapsed {
+        Some(elapsed) => format!("Elapsed time: {}", human_duration(elapsed)),
+        None => "Elapsed time: unknown".to_owned(),
+    };
+    star_lines(&[text], style)
+}
+
+/// `1.234 s` or `12.35 ms`.
+pub(crate) fn human_duration(duration: Duration) -> String {
+    let seconds = duration.as_secs_f64();
+    if seconds >= 1.0 {
+        format!("{seconds:.3} s")
+    } else {
+        format!("{:.2} ms", seconds * 1000.0)
+    }
+}
+
+fn star_lines(lines: &[String], style: Style) -> String {
+    let mut out = String::new();
+    for line in lines {
+        style.paint_into(&mut out, palette::META, &format!("* {line}"));
+        out.push('\n');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_read_well() {
+        assert_eq!(human_duration(Duration::from_micros(12_345)), "12.35 ms");
+        assert_eq!(human_duration(Duration::from_millis(1_500)), "1.500 s");
+        assert_eq!(
+            elapsed(Some(Duration::from_millis(2)), Style::new(false)),
+            "* Elapsed time: 2.00 ms\n"
+        );
+    }
+
+    #[test]
+    fn a_response_without_connection_info_adds_no_lines() {
+        let response = Response::new(xhttp::StatusCode::OK);
+        assert_eq!(connection(&response, Style::new(false)), "");
+    }
+}
