@@ -104,3 +104,9 @@ pub mod cookies {
 pub mod context {
     pub use xhttp_core::context::{RequestContext, RequestHead, ResponseMeta};
 }
+
+/// Guides, kept in Markdown under `docs/` and compiled here as doc tests.
+pub mod guide {
+    #[doc = include_str!("../../../docs/quickstart.md")]
+    pub mod quickstart {}
+}
