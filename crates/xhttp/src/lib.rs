@@ -109,4 +109,10 @@ pub mod context {
 pub mod guide {
     #[doc = include_str!("../../../docs/quickstart.md")]
     pub mod quickstart {}
+
+    #[doc = include_str!("../../../docs/async.md")]
+    pub mod async_guide {}
+
+    #[doc = include_str!("../../../docs/http2.md")]
+    pub mod http2 {}
 }
