@@ -115,4 +115,10 @@ pub mod guide {
 
     #[doc = include_str!("../../../docs/http2.md")]
     pub mod http2 {}
+
+    #[doc = include_str!("../../../docs/migrating-from-reqwest.md")]
+    pub mod from_reqwest {}
+
+    #[doc = include_str!("../../../docs/migrating-from-httpx.md")]
+    pub mod from_httpx {}
 }
