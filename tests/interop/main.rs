@@ -3,6 +3,7 @@
 //! Built only with `--features interop`; `scripts/test` starts the peers and runs
 //! them. A peer that is not up fails the test: nothing is skipped.
 
+mod httpx_diff;
 mod raw_hyper;
 mod smoke;
 mod xhttp_nginx;

@@ -42,7 +42,13 @@ pub use xhttp_async::{
     AsyncClient, BoxTransport, HttpTransport, HttpTransportBuilder, MockTransport, Pending,
     Resolve, SystemResolver, Transport,
 };
-pub use xhttp_core::{ConnectionInfo, HttpOptions, Identity, TlsInfo, TlsVersion};
+pub use xhttp_core::{ConnectionInfo, Flavor, HttpOptions, Identity, TlsInfo, TlsVersion};
+
+/// The response type generic over the flavour (`Response<Blocking>` is
+/// [`crate::Response`], `Response<Async>` is [`crate::AsyncResponse`]).
+pub mod response {
+    pub use xhttp_core::response::{Link, Response};
+}
 
 /// Connection pool statistics (`AsyncClient::pool_stats`).
 pub mod pool {

@@ -237,6 +237,12 @@ async fn send_on(
     };
     let (mut parts, incoming): (_, Incoming) = response.into_parts();
     parts.extensions.insert(info);
+    if let Some(reason) = parts.extensions.remove::<hyper::ext::ReasonPhrase>() {
+        let phrase = bytes::Bytes::copy_from_slice(reason.as_bytes());
+        parts
+            .extensions
+            .insert(xhttp_core::response::ReasonPhrase(phrase));
+    }
     let body = ResponseBody::new(incoming, timeout.read(), total, Some(lease));
     Ok(http::Response::from_parts(parts, Body::from_stream(body)))
 }

@@ -180,9 +180,14 @@ impl<F: Flavor> Response<F> {
         self.status
     }
 
-    /// The reason phrase: httpx's phrase for the status code, or `""` for an unknown one.
-    pub fn reason_phrase(&self) -> &'static str {
-        crate::status::reason_phrase(self.status)
+    /// The reason phrase: the server's own on HTTP/1.1 when it sent one that differs
+    /// from the standard (as httpx), else httpx's phrase for the status code, or `""` for
+    /// an unknown code.
+    pub fn reason_phrase(&self) -> &str {
+        self.extensions
+            .get::<ReasonPhrase>()
+            .and_then(|phrase| std::str::from_utf8(&phrase.0).ok())
+            .unwrap_or_else(|| crate::status::reason_phrase(self.status))
     }
 
     /// The HTTP version the response came with.
@@ -371,6 +376,7 @@ impl<F: Flavor> Response<F> {
         }
         Err(status_error::status_error(
             self.status,
+            self.reason_phrase(),
             self.url(),
             self.headers.as_map(),
         ))
@@ -381,6 +387,11 @@ impl<F: Flavor> Response<F> {
         links::parse_all(self.headers.as_map())
     }
 }
+
+/// The reason phrase a server sent on HTTP/1.1, when it is not the standard one: a
+/// response extension set by transports.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReasonPhrase(pub Bytes);
 
 impl<F: Flavor> fmt::Debug for Response<F> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

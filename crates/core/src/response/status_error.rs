@@ -9,6 +9,7 @@ use crate::{Error, ErrorKind};
 /// MDN; for redirects also the location. The URL is given without userinfo.
 pub(super) fn status_error(
     status: StatusCode,
+    reason: &str,
     url: Option<&Url>,
     headers: &http::HeaderMap,
 ) -> Error {
@@ -19,7 +20,6 @@ pub(super) fn status_error(
         500..=599 => "Server error",
         _ => "Invalid status code",
     };
-    let reason = crate::status::reason_phrase(status);
     let url_text = url.map(Url::redacted).unwrap_or_default();
     let mut message = format!(
         "{class} '{} {reason}' for url '{url_text}'",
