@@ -5,5 +5,6 @@
 
 mod httpx_diff;
 mod raw_hyper;
+mod servers;
 mod smoke;
 mod xhttp_nginx;

@@ -51,6 +51,16 @@ pub fn httpbin() -> SocketAddr {
     loopback(port("HTTPBIN_PORT"))
 }
 
+/// hypercorn serving httpbin over HTTP/2 by prior knowledge (h2c).
+pub fn hypercorn_h2c() -> SocketAddr {
+    loopback(port("HYPERCORN_PORT"))
+}
+
+/// hypercorn serving httpbin over TLS, HTTP/2 by ALPN (certificate from [`ca_certificate`]).
+pub fn hypercorn_tls() -> SocketAddr {
+    loopback(port("HYPERCORN_TLS_PORT"))
+}
+
 /// The folder `scripts/peers` keeps its state in (configuration, logs, pids, CA).
 pub fn state_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../.peers")
