@@ -140,7 +140,9 @@ impl Url {
                 ));
             }
         }
-        if !parts.scheme.is_empty() || parts.authority.is_some() {
+        if (!parts.scheme.is_empty() || parts.authority.is_some())
+            && resolve::has_dot_segments(&parts.path)
+        {
             parts.path = resolve::remove_dot_segments(&parts.path);
         }
         if parts.authority.is_none() && parts.path.starts_with("//") {

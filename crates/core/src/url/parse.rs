@@ -18,8 +18,8 @@ pub(super) const MAX_URL_LENGTH: usize = 65_536;
 /// The components of a URL or relative reference, each normalised and encoded.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub(super) struct Parts {
-    /// Lower case; empty for a relative reference.
-    pub(super) scheme: String,
+    /// Lower case; empty for a relative reference (`http` and `https` are not allocated).
+    pub(super) scheme: std::borrow::Cow<'static, str>,
     /// Present when the URL has `//`.
     pub(super) authority: Option<Authority>,
     /// Percent-encoded.
@@ -114,7 +114,7 @@ pub(super) fn parse(input: &str) -> Result<Parts, Error> {
         && rest.as_bytes()[end] == b':'
         && is_scheme(&rest[..end])
     {
-        parts.scheme = rest[..end].to_ascii_lowercase();
+        parts.scheme = scheme_of(&rest[..end]);
         rest = &rest[end + 1..];
     }
 
@@ -145,6 +145,16 @@ pub(super) fn parse(input: &str) -> Result<Parts, Error> {
     parts.query = query.map(|q| encode::encode(q, QUERY).into_owned());
     parts.fragment = fragment.map(|f| encode::encode(f, FRAGMENT).into_owned());
     Ok(parts)
+}
+
+/// A scheme in lower case, without allocating for the common ones.
+pub(super) fn scheme_of(text: &str) -> std::borrow::Cow<'static, str> {
+    for known in ["http", "https", "ws", "wss"] {
+        if text.eq_ignore_ascii_case(known) {
+            return std::borrow::Cow::Borrowed(known);
+        }
+    }
+    std::borrow::Cow::Owned(text.to_ascii_lowercase())
 }
 
 /// Parses `userinfo@host:port`. Messages never quote the userinfo.

@@ -5,11 +5,14 @@ use super::parse::{self, Parts};
 use crate::Error;
 
 /// RFC 3986 §5.2.4: removes `.` and `..` segments.
-pub(super) fn remove_dot_segments(path: &str) -> String {
-    if !path
-        .split('/')
+/// Whether `path` has a `.` or `..` segment to remove.
+pub(super) fn has_dot_segments(path: &str) -> bool {
+    path.split('/')
         .any(|segment| segment == "." || segment == "..")
-    {
+}
+
+pub(super) fn remove_dot_segments(path: &str) -> String {
+    if !has_dot_segments(path) {
         return path.to_owned();
     }
     let mut input = path;

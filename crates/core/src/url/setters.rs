@@ -34,7 +34,7 @@ impl Url {
         if !parse::is_scheme(scheme) {
             return Err(invalid(format!("invalid scheme: '{scheme}'")));
         }
-        self.with_parts(|parts| parts.scheme = scheme.to_ascii_lowercase())
+        self.with_parts(|parts| parts.scheme = parse::scheme_of(scheme))
     }
 
     /// A copy with another host: a domain name (IDNA), an IPv4 address, or an IPv6

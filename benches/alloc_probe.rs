@@ -1,0 +1,37 @@
+//! Allocations per request of the client's building blocks (`cargo bench --bench alloc_probe`),
+//! for finding where a request allocates. Bounded: 1 100 iterations per line.
+
+#![allow(clippy::print_stdout)] // a benchmark reports on stdout
+use stats_alloc::{INSTRUMENTED_SYSTEM, Region, StatsAlloc};
+use std::alloc::System;
+#[global_allocator]
+static GLOBAL: &StatsAlloc<System> = &INSTRUMENTED_SYSTEM;
+fn count(name: &str, mut f: impl FnMut()) {
+    for _ in 0..100 {
+        f();
+    }
+    let region = Region::new(GLOBAL);
+    for _ in 0..1000 {
+        f();
+    }
+    println!("{name}: {:.1}", region.change().allocations as f64 / 1000.0);
+}
+fn main() {
+    let client = xhttp::AsyncClient::new();
+    let url: xhttp::Url = "http://127.0.0.1:18180/small".parse().unwrap();
+    count("parse url", || {
+        let _ = std::hint::black_box("http://127.0.0.1:18180/small".parse::<xhttp::Url>());
+    });
+    count("builder+build (str)", || {
+        let _ = std::hint::black_box(client.get("http://127.0.0.1:18180/small").build());
+    });
+    count("builder+build (Url)", || {
+        let _ = std::hint::black_box(client.get(&url).build());
+    });
+    count("builder+build+into_http", || {
+        let _ = std::hint::black_box(client.get(&url).build().unwrap().into_http());
+    });
+    count("headers clone", || {
+        let _ = std::hint::black_box(xhttp::client::ClientFlavor::config(&client).headers.clone());
+    });
+}
