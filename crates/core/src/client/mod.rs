@@ -9,6 +9,7 @@
 
 mod builder;
 mod builder_http;
+mod builder_proxy;
 mod config;
 mod into_url;
 mod merge;
