@@ -12,6 +12,7 @@ use xhttp_core::{Async, Body, Error, ErrorKind, Request, RequestHead, Response, 
 use crate::body_channel;
 use crate::http::HttpTransport;
 use crate::pending::Pending;
+use crate::routes::{Plan, Routes, Target};
 use crate::transport::BoxTransport;
 
 /// The async client: cheap to clone (one `Arc`), `Send + Sync`, one connection pool and
@@ -42,13 +43,16 @@ struct Inner {
     /// The built-in transport, for requests no other transport serves.
     http: HttpTransport,
     default_transport: BoxTransport,
+    /// Mounts, proxies and the environment's proxies.
+    routes: Routes,
     closed: AtomicBool,
 }
 
 impl AsyncClient {
     /// A client with httpx's defaults.
     pub fn new() -> AsyncClient {
-        AsyncClient::with_config(ClientConfig::default())
+        // The default config has no patterns of its own to check.
+        AsyncClient::with_config(ClientConfig::default(), Plan::default())
     }
 
     /// A builder with httpx's defaults.
@@ -56,18 +60,20 @@ impl AsyncClient {
         ClientBuilder::new()
     }
 
-    fn with_config(config: ClientConfig<BoxTransport>) -> AsyncClient {
+    fn with_config(config: ClientConfig<BoxTransport>, plan: Plan) -> AsyncClient {
         let http = HttpTransport::builder()
             .options(config.http.clone())
             .limits(config.limits)
             .env(config.env.clone(), config.trust_env)
             .build();
         let default_transport = BoxTransport::new(http.clone());
+        let routes = Routes::build(&config, plan, &http);
         AsyncClient {
             inner: Arc::new(Inner {
                 config,
                 http,
                 default_transport,
+                routes,
                 closed: AtomicBool::new(false),
             }),
         }
@@ -161,6 +167,13 @@ impl AsyncClient {
     }
 
     fn route(&self, url: &Url) -> Result<BoxTransport, Error> {
+        match self.inner.routes.route(url) {
+            Some(Target::Transport(transport)) => return Ok(transport.clone()),
+            Some(Target::Invalid(message)) => {
+                return Err(Error::new(ErrorKind::Proxy).with_message(message.clone()));
+            }
+            Some(Target::Default) | None => {}
+        }
         if let Some(transport) = &self.inner.config.transport {
             return Ok(transport.clone());
         }
@@ -206,7 +219,8 @@ impl ClientFlavor for AsyncClient {
     type Pending = Pending;
 
     fn from_config(config: ClientConfig<BoxTransport>) -> Result<AsyncClient, Error> {
-        Ok(AsyncClient::with_config(config))
+        let plan = Plan::new(&config)?;
+        Ok(AsyncClient::with_config(config, plan))
     }
 
     fn config(&self) -> &ClientConfig<BoxTransport> {

@@ -8,6 +8,7 @@ mod client;
 pub mod connect;
 pub mod http;
 mod pending;
+mod routes;
 pub mod transport;
 
 pub use client::AsyncClient;
