@@ -4,6 +4,8 @@
 mod connections;
 mod pool;
 mod protocols;
+mod proxy;
+mod routing;
 mod timeouts;
 mod tls;
 
