@@ -396,3 +396,39 @@ async fn a_tunnel_and_a_direct_connection_to_one_origin_are_not_shared() {
         [SocksTarget::Name("tunnelled.test".into())]
     );
 }
+
+#[tokio::test]
+async fn an_https_proxy_is_spoken_to_over_tls_in_http1() {
+    let proxy = Server::builder()
+        .auto()
+        .tls(TlsMode::Valid)
+        .handler(|request| {
+            http::Response::new(Bytes::from(format!(
+                "{:?} {} {}",
+                request.version(),
+                request.method(),
+                request.uri()
+            )))
+        })
+        .start();
+    let client = AsyncClient::builder()
+        .add_root_certificate(ca_pem())
+        .proxy(format!("https://localhost:{}", proxy.addr().port()))
+        .build()
+        .unwrap();
+    let response = client.get("http://origin.test/x").send().await.unwrap();
+    // The server offers h2 by ALPN: the client asked for http/1.1 only.
+    assert_eq!(
+        response.text().unwrap(),
+        "HTTP/1.1 GET http://origin.test/x"
+    );
+    // Without the CA, the proxy's certificate is refused.
+    let client = AsyncClient::builder()
+        .system_roots(false)
+        .proxy(format!("https://localhost:{}", proxy.addr().port()))
+        .build()
+        .unwrap();
+    let error = client.get("http://origin.test/x").send().await.unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::Connect, "{error}");
+    assert!(error.to_string().contains("proxy"), "{error}");
+}
