@@ -57,9 +57,11 @@ pub(crate) async fn open(
     let (code, reason) = status(&answer[..head_len])
         .ok_or_else(|| proxy.error("its answer to CONNECT is not HTTP"))?;
     if !(200..300).contains(&code) {
-        return Err(proxy
-            .error(format_args!("{code} {reason}"))
-            .with_status_if_valid(code));
+        let error = proxy.error(format_args!("{code} {reason}"));
+        return Err(match http::StatusCode::from_u16(code) {
+            Ok(status) => error.with_status(status),
+            Err(_) => error,
+        });
     }
     if head_len < answer.len() {
         return Err(proxy.error("it sent data after opening the tunnel, before the client spoke"));
@@ -99,19 +101,6 @@ fn status(head: &[u8]) -> Option<(u16, String)> {
         .take(100)
         .collect();
     Some((code, reason))
-}
-
-trait WithStatus {
-    fn with_status_if_valid(self, code: u16) -> Self;
-}
-
-impl WithStatus for Error {
-    fn with_status_if_valid(self, code: u16) -> Error {
-        match http::StatusCode::from_u16(code) {
-            Ok(status) => self.with_status(status),
-            Err(_) => self,
-        }
-    }
 }
 
 #[cfg(test)]
