@@ -12,6 +12,7 @@ use crate::dispatch::Dispatch;
 use crate::http::HttpTransport;
 use crate::pending::Pending;
 use crate::pipeline::Pipeline;
+use crate::routes::{Plan, Routes};
 use crate::transport::BoxTransport;
 
 /// The async client: cheap to clone (one `Arc`), `Send + Sync`, one connection pool and
@@ -49,7 +50,8 @@ struct Inner {
 impl AsyncClient {
     /// A client with httpx's defaults.
     pub fn new() -> AsyncClient {
-        AsyncClient::with_config(ClientConfig::default())
+        // The default config has no patterns of its own to check.
+        AsyncClient::with_config(ClientConfig::default(), Plan::default())
     }
 
     /// A builder with httpx's defaults.
@@ -57,14 +59,20 @@ impl AsyncClient {
         ClientBuilder::new()
     }
 
-    fn with_config(config: ClientConfig<BoxTransport>) -> AsyncClient {
+    fn with_config(config: ClientConfig<BoxTransport>, plan: Plan) -> AsyncClient {
         let http = HttpTransport::builder()
             .options(config.http.clone())
             .limits(config.limits)
             .env(config.env.clone(), config.trust_env)
             .build();
         let default_transport = BoxTransport::new(http.clone());
-        let dispatch = Dispatch::new(config.transport.clone(), default_transport, config.timeout);
+        let routes = Routes::build(&config, plan, &http);
+        let dispatch = Dispatch::new(
+            config.transport.clone(),
+            default_transport,
+            config.timeout,
+            routes,
+        );
         let pipeline = Pipeline::new(&config, dispatch);
         AsyncClient {
             inner: Arc::new(Inner {
@@ -189,7 +197,8 @@ impl ClientFlavor for AsyncClient {
     type Pending = Pending;
 
     fn from_config(config: ClientConfig<BoxTransport>) -> Result<AsyncClient, Error> {
-        Ok(AsyncClient::with_config(config))
+        let plan = Plan::new(&config)?;
+        Ok(AsyncClient::with_config(config, plan))
     }
 
     fn config(&self) -> &ClientConfig<BoxTransport> {

@@ -13,6 +13,7 @@ use tower_service::Service;
 use xhttp_core::{Body, Error, ErrorKind, RequestContext, RequestHead, ResponseMeta, Timeout, Url};
 
 use crate::body_channel;
+use crate::routes::{Routes, Target};
 use crate::transport::{BoxTransport, TransportFuture};
 
 /// Routes each hop to its transport.
@@ -28,6 +29,8 @@ struct Shared {
     default_transport: BoxTransport,
     /// The client's timeouts, for requests that have none.
     timeout: Timeout,
+    /// Mounts, proxies and the environment's proxies.
+    routes: Routes,
 }
 
 impl Dispatch {
@@ -35,17 +38,27 @@ impl Dispatch {
         transport: Option<BoxTransport>,
         default_transport: BoxTransport,
         timeout: Timeout,
+        routes: Routes,
     ) -> Dispatch {
         Dispatch {
             shared: Arc::new(Shared {
                 transport,
                 default_transport,
                 timeout,
+                routes,
             }),
         }
     }
 
+    /// Mounts (and proxies) first, then the builder's transport, then the built-in one.
     fn route(&self, url: &Url) -> Result<&BoxTransport, Error> {
+        match self.shared.routes.route(url) {
+            Some(Target::Transport(transport)) => return Ok(transport),
+            Some(Target::Invalid(message)) => {
+                return Err(Error::new(ErrorKind::Proxy).with_message(message.clone()));
+            }
+            Some(Target::Default) | None => {}
+        }
         if let Some(transport) = &self.shared.transport {
             return Ok(transport);
         }

@@ -10,6 +10,7 @@ pub mod http;
 pub mod layers;
 mod pending;
 mod pipeline;
+mod routes;
 pub mod transport;
 
 pub use client::AsyncClient;

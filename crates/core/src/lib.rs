@@ -14,6 +14,8 @@
 //!   encoding in [`body`], `multipart/form-data` in [`multipart`].
 //! * [`client`]: the builders both clients share and the [`client::ClientFlavor`]
 //!   contract; [`flavor`]: the [`Blocking`] and [`Async`] markers.
+//! * [`proxy`]: [`Proxy`], `NO_PROXY` and the environment's proxies; [`mounts`]: routing
+//!   by httpx's URL patterns.
 //! * [`cookies`]: [`Cookies`], the RFC 6265 jar, and the [`CookieStore`] a client uses.
 
 pub mod auth;
@@ -29,7 +31,9 @@ pub mod history;
 pub mod hooks;
 pub mod http_options;
 pub mod limits;
+pub mod mounts;
 pub mod multipart;
+pub mod proxy;
 pub mod query;
 pub mod request;
 pub mod response;
@@ -53,6 +57,7 @@ pub use history::{HistoryEntry, NextBody, NextRequest};
 pub use http_options::{ConnectionInfo, HttpOptions, Identity, TlsInfo, TlsVersion};
 pub use limits::Limits;
 pub use multipart::{Multipart, Part};
+pub use proxy::Proxy;
 pub use query::QueryParams;
 pub use request::Request;
 pub use response::Response;

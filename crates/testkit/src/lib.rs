@@ -19,7 +19,7 @@
 //!   served or read, closed), for tests of keep-alive and pooling, and for waiting on
 //!   the server without sleeping.
 //! * [`peers`]: the fixed loopback addresses of the real servers that
-//!   `scripts/peers start` runs (nginx, httpbin).
+//!   `scripts/peers start` runs (nginx, httpbin, tinyproxy, microsocks).
 //!
 //! ```
 //! use xhttp_testkit::Server;

@@ -21,6 +21,19 @@ pub fn port(name: &str) -> u16 {
         .unwrap_or_else(|| panic!("scripts/peers.env has no port named {name}"))
 }
 
+/// The value `name` is given in `scripts/peers.env`.
+///
+/// # Panics
+/// When the file does not name that value.
+pub fn value(name: &str) -> &'static str {
+    PEERS_ENV
+        .lines()
+        .filter_map(|line| line.split_once('='))
+        .find(|(key, _)| key.trim() == name)
+        .map(|(_, value)| value.trim())
+        .unwrap_or_else(|| panic!("scripts/peers.env has no value named {name}"))
+}
+
 fn loopback(port: u16) -> SocketAddr {
     SocketAddr::from((Ipv4Addr::LOCALHOST, port))
 }
@@ -61,6 +74,32 @@ pub fn hypercorn_tls() -> SocketAddr {
     loopback(port("HYPERCORN_TLS_PORT"))
 }
 
+/// tinyproxy, an HTTP forward proxy that also tunnels with `CONNECT` (to nginx's TLS
+/// ports among others), wanting no credentials.
+pub fn tinyproxy() -> SocketAddr {
+    loopback(port("TINYPROXY_PORT"))
+}
+
+/// tinyproxy wanting Basic credentials [`proxy_credentials`] (407 without them).
+pub fn tinyproxy_auth() -> SocketAddr {
+    loopback(port("TINYPROXY_AUTH_PORT"))
+}
+
+/// microsocks, a SOCKS5 server wanting no credentials.
+pub fn microsocks() -> SocketAddr {
+    loopback(port("MICROSOCKS_PORT"))
+}
+
+/// microsocks wanting the username and password [`proxy_credentials`].
+pub fn microsocks_auth() -> SocketAddr {
+    loopback(port("MICROSOCKS_AUTH_PORT"))
+}
+
+/// The username and password the `*_auth` proxies want (test-only values).
+pub fn proxy_credentials() -> (&'static str, &'static str) {
+    (value("PROXY_USER"), value("PROXY_PASSWORD"))
+}
+
 /// The folder `scripts/peers` keeps its state in (configuration, logs, pids, CA).
 pub fn state_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../.peers")
@@ -83,6 +122,10 @@ mod tests {
             nginx_h2c(),
             nginx_goaway(),
             httpbin(),
+            tinyproxy(),
+            tinyproxy_auth(),
+            microsocks(),
+            microsocks_auth(),
         ]
         .map(|a| a.port());
         ports.sort_unstable();

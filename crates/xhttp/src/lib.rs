@@ -54,6 +54,20 @@ pub mod response {
 pub mod pool {
     pub use xhttp_async::http::{OriginStats, PoolStats};
 }
+
+/// Proxies: [`Proxy`], the `NO_PROXY` matcher and the environment's proxies.
+pub mod proxy {
+    pub use xhttp_core::proxy::{
+        EnvProxy, IntoProxy, IntoProxyUrl, NoProxy, Proxy, ProxyScheme, env_mounts,
+    };
+}
+pub use xhttp_core::proxy::Proxy;
+
+/// Routing by URL pattern (httpx's mount keys): [`UrlPattern`](mounts::UrlPattern) and
+/// [`Mounts`](mounts::Mounts).
+pub mod mounts {
+    pub use xhttp_core::mounts::{Mounts, UrlPattern};
+}
 #[cfg(feature = "blocking")]
 pub use xhttp_blocking::Client;
 

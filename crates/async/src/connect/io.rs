@@ -1,4 +1,5 @@
-//! The byte stream under a connection: TCP, TLS over TCP, or a Unix socket.
+//! The byte stream under a connection: TCP, TLS over another stream (TCP, or a tunnel
+//! through a proxy that may itself be TLS), or a Unix socket.
 
 use std::io;
 use std::pin::Pin;
@@ -12,7 +13,7 @@ use tokio_rustls::client::TlsStream;
 #[derive(Debug)]
 pub(crate) enum Io {
     Tcp(TcpStream),
-    Tls(Box<TlsStream<TcpStream>>),
+    Tls(Box<TlsStream<Io>>),
     #[cfg(unix)]
     Unix(tokio::net::UnixStream),
 }

@@ -4,6 +4,7 @@
 
 pub mod dns;
 pub(crate) mod io;
+pub(crate) mod proxy;
 mod roots;
 pub(crate) mod tls;
 
@@ -17,9 +18,11 @@ use tokio::sync::OnceCell;
 use tower_service::Service;
 use xhttp_core::{ConnectionInfo, Env, Error, ErrorKind, HttpOptions, TlsInfo};
 
+use tokio::net::TcpStream;
+
 use self::dns::{Resolve, ResolverService};
 use self::io::Io;
-use crate::http::key::{Key, Scheme};
+use crate::http::key::{Key, Scheme, Via};
 
 /// A connected stream with what is known about it.
 #[derive(Debug)]
@@ -28,6 +31,8 @@ pub(crate) struct Connected {
     pub(crate) info: Arc<ConnectionInfo>,
     /// ALPN chose HTTP/2.
     pub(crate) h2: bool,
+    /// A forward proxy: requests go in absolute form, over HTTP/1.1 only.
+    pub(crate) forward: bool,
 }
 
 /// Makes connections for the transport.
@@ -36,7 +41,11 @@ pub(crate) struct Connector {
     options: Arc<HttpOptions>,
     env: Env,
     trust_env: bool,
+    /// For SOCKS5 proxies that want the target's address (not its name).
+    resolver: ResolverService,
     tls: OnceCell<Arc<ClientConfig>>,
+    /// The TLS configuration to an https proxy: HTTP/1.1 only by ALPN.
+    proxy_tls: OnceCell<Arc<ClientConfig>>,
     tls_override: Option<Arc<ClientConfig>>,
 }
 
@@ -56,8 +65,8 @@ impl Connector {
         resolver: Arc<dyn Resolve>,
         tls_override: Option<Arc<ClientConfig>>,
     ) -> Connector {
-        let mut tcp =
-            HttpConnector::new_with_resolver(ResolverService::new(&options.resolve, resolver));
+        let resolver = ResolverService::new(&options.resolve, resolver);
+        let mut tcp = HttpConnector::new_with_resolver(resolver.clone());
         tcp.enforce_http(false);
         tcp.set_nodelay(options.tcp_nodelay);
         tcp.set_keepalive(options.tcp_keepalive);
@@ -68,7 +77,9 @@ impl Connector {
             options,
             env,
             trust_env,
+            resolver,
             tls: OnceCell::new(),
+            proxy_tls: OnceCell::new(),
             tls_override,
         }
     }
@@ -122,62 +133,70 @@ impl Connector {
                 io: Io::Unix(stream),
                 info: Arc::new(ConnectionInfo::default()),
                 h2: false,
+                forward: false,
             });
         }
-        let uri = key.connect_uri()?;
-        let mut tcp = self.tcp.clone();
-        let stream = tcp.call(uri).await.map_err(|error| {
-            Error::new(ErrorKind::Connect)
-                .with_message(connect_message(&error, key))
-                .with_source(error)
-        })?;
-        let stream = stream.into_inner();
-        let remote_addr = stream.peer_addr().ok();
-        let local_addr = stream.local_addr().ok();
+        let (io, remote_addr, local_addr) = match &key.via {
+            Via::Direct => {
+                let stream = self
+                    .tcp_connect(key.connect_uri()?, &key.host, key.port)
+                    .await?;
+                let (remote, local) = (stream.peer_addr().ok(), stream.local_addr().ok());
+                (Io::Tcp(stream), remote, local)
+            }
+            Via::Forward(proxy) => {
+                let (io, remote, local) = self.connect_to_proxy(proxy).await?;
+                return Ok(Connected {
+                    io,
+                    info: Arc::new(ConnectionInfo::new(remote, local, None)),
+                    h2: false,
+                    forward: true,
+                });
+            }
+            Via::Tunnel(proxy) if proxy.scheme.is_socks() => {
+                let stream = self.tcp_to_proxy(proxy).await?;
+                let (remote, local) = (stream.peer_addr().ok(), stream.local_addr().ok());
+                let stream =
+                    proxy::socks::handshake(stream, proxy, &key.host, key.port, &self.resolver)
+                        .await?;
+                (Io::Tcp(stream), remote, local)
+            }
+            Via::Tunnel(proxy) => {
+                let (io, remote, local) = self.connect_to_proxy(proxy).await?;
+                let io = proxy::connect_tunnel::open(io, proxy, &key.host, key.port).await?;
+                (io, remote, local)
+            }
+        };
         if key.scheme == Scheme::Http {
             return Ok(Connected {
-                io: Io::Tcp(stream),
+                io,
                 info: Arc::new(ConnectionInfo::new(remote_addr, local_addr, None)),
                 h2: false,
+                forward: false,
             });
         }
         let config = self.tls_config().await?;
         let name = self.options.tls_sni.as_deref().unwrap_or(&key.host);
-        let server_name = ServerName::try_from(name.to_owned()).map_err(|error| {
+        let (io, info) = tls_handshake(io, name, config).await?;
+        let h2 = info.alpn.as_deref() == Some(b"h2");
+        Ok(Connected {
+            io,
+            info: Arc::new(ConnectionInfo::new(remote_addr, local_addr, Some(info))),
+            h2,
+            forward: false,
+        })
+    }
+
+    /// A TCP connection by hyper-util's connector (resolver overrides, Happy Eyeballs,
+    /// socket options); `host` and `port` name it in errors.
+    async fn tcp_connect(&self, uri: http::Uri, host: &str, port: u16) -> Result<TcpStream, Error> {
+        let mut tcp = self.tcp.clone();
+        let stream = tcp.call(uri).await.map_err(|error| {
             Error::new(ErrorKind::Connect)
-                .with_message(format!("'{name}' is not a valid TLS server name"))
+                .with_message(connect_message(&error, host, port))
                 .with_source(error)
         })?;
-        let tls = tokio_rustls::TlsConnector::from(config)
-            .connect(server_name, stream)
-            .await
-            .map_err(|error| {
-                Error::new(ErrorKind::Connect)
-                    .with_message(format!("TLS handshake with '{name}' failed: {error}"))
-                    .with_source(error)
-            })?;
-        let session = tls.get_ref().1;
-        let alpn = session.alpn_protocol().map(<[u8]>::to_vec);
-        let info = TlsInfo::new(
-            session
-                .protocol_version()
-                .map(|version| format!("{version:?}"))
-                .unwrap_or_default(),
-            session
-                .negotiated_cipher_suite()
-                .map(|suite| format!("{:?}", suite.suite()))
-                .unwrap_or_default(),
-            alpn.clone(),
-            session
-                .peer_certificates()
-                .and_then(|chain| chain.first())
-                .map(|certificate| certificate.to_vec()),
-        );
-        Ok(Connected {
-            io: Io::Tls(Box::new(tls)),
-            info: Arc::new(ConnectionInfo::new(remote_addr, local_addr, Some(info))),
-            h2: alpn.as_deref() == Some(b"h2"),
-        })
+        Ok(stream.into_inner())
     }
 
     /// The TLS configuration, built on the first https connect (system roots load then).
@@ -204,14 +223,55 @@ fn backoff(attempt: u32) -> Duration {
     }
 }
 
-fn connect_message(error: &(dyn std::error::Error + 'static), key: &Key) -> String {
+/// The TLS handshake over `io` with `name` as SNI and certificate name.
+async fn tls_handshake(
+    io: Io,
+    name: &str,
+    config: Arc<ClientConfig>,
+) -> Result<(Io, TlsInfo), Error> {
+    let server_name = ServerName::try_from(name.to_owned()).map_err(|error| {
+        Error::new(ErrorKind::Connect)
+            .with_message(format!("'{name}' is not a valid TLS server name"))
+            .with_source(error)
+    })?;
+    let tls = tokio_rustls::TlsConnector::from(config)
+        .connect(server_name, io)
+        .await
+        .map_err(|error| {
+            Error::new(ErrorKind::Connect)
+                .with_message(format!("TLS handshake with '{name}' failed: {error}"))
+                .with_source(error)
+        })?;
+    let session = tls.get_ref().1;
+    let info = TlsInfo::new(
+        session
+            .protocol_version()
+            .map(|version| format!("{version:?}"))
+            .unwrap_or_default(),
+        session
+            .negotiated_cipher_suite()
+            .map(|suite| format!("{:?}", suite.suite()))
+            .unwrap_or_default(),
+        session.alpn_protocol().map(<[u8]>::to_vec),
+        session
+            .peer_certificates()
+            .and_then(|chain| chain.first())
+            .map(|certificate| certificate.to_vec()),
+    );
+    Ok((Io::Tls(Box::new(tls)), info))
+}
+
+fn connect_message(error: &(dyn std::error::Error + 'static), host: &str, port: u16) -> String {
     let mut cause = error.to_string();
     let mut source = error.source();
     while let Some(next) = source {
         cause = next.to_string();
         source = next.source();
     }
-    format!("cannot connect to {}:{}: {cause}", key.host, key.port)
+    format!(
+        "cannot connect to {}: {cause}",
+        proxy::authority(host, port)
+    )
 }
 
 #[cfg(test)]

@@ -74,9 +74,15 @@ pub(crate) async fn handshake(
     connected: Connected,
     options: &HttpOptions,
 ) -> Result<Handshaken, Error> {
-    let Connected { io, info, h2 } = connected;
+    let Connected {
+        io,
+        info,
+        h2,
+        forward,
+    } = connected;
     let io = TokioIo::new(io);
-    let use_h2 = h2 || (info.tls.is_none() && options.http2_prior_knowledge);
+    // A forward proxy is spoken to in HTTP/1.1 (absolute-form targets).
+    let use_h2 = !forward && (h2 || (info.tls.is_none() && options.http2_prior_knowledge));
     if use_h2 {
         let mut builder = http2::Builder::new(TokioExecutor::new());
         builder

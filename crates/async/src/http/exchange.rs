@@ -14,7 +14,7 @@ use xhttp_core::{Body, Error, ErrorKind, RequestContext, Timeout};
 use super::body::{Lease, ResponseBody};
 use super::conn::{Handshaken, handshake};
 use super::errors::{self, Phase};
-use super::key::{Key, Scheme};
+use super::key::{Key, Scheme, Via};
 use super::pool::Acquired;
 use super::transport::Shared;
 use super::watch::{Progress, WatchedBody};
@@ -48,7 +48,7 @@ async fn exchange(
     timeout: Timeout,
     total: Option<Instant>,
 ) -> Result<http::Response<Body>, Error> {
-    let key = Key::from_uri(request.uri())?;
+    let key = Key::from_uri(request.uri())?.through(shared.proxy()?);
     let coalesce = key.scheme == Scheme::Https && shared.options.http2;
     let pool_deadline = timeout.pool().map(|limit| Instant::now() + limit);
     let progress = Progress::new();
@@ -186,7 +186,10 @@ async fn send_on(
 ) -> Result<http::Response<Body>, Failure> {
     let (response, lease, info) = match lease {
         Lease::H1(mut lease) => {
-            prepare_h1(&mut request);
+            match &lease.key.via {
+                Via::Forward(proxy) => prepare_forward(&mut request, &proxy.headers),
+                Via::Direct | Via::Tunnel(_) => prepare_h1(&mut request),
+            }
             let Some(sender) = lease.sender.as_mut() else {
                 return Err(Failure::Failed(
                     Error::new(ErrorKind::LocalProtocol)
@@ -278,6 +281,37 @@ fn prepare_h1(request: &mut http::Request<WatchedBody>) {
         .map_or("/", http::uri::PathAndQuery::as_str);
     if let Ok(origin) = http::Uri::try_from(origin) {
         *request.uri_mut() = origin;
+    }
+}
+
+/// A forward proxy wants the request target in absolute form (without userinfo), a
+/// `Host` header, and its own headers (credentials included) where the request has
+/// none of the same name.
+fn prepare_forward(
+    request: &mut http::Request<WatchedBody>,
+    proxy_headers: &[(http::HeaderName, HeaderValue)],
+) {
+    let uri = request.uri().clone();
+    prepare_h1(request);
+    if let (Some(scheme), Some(authority)) = (uri.scheme(), uri.authority()) {
+        let host = authority.as_str().rsplit('@').next().unwrap_or_default();
+        let path = uri
+            .path_and_query()
+            .map_or("/", http::uri::PathAndQuery::as_str);
+        if let Ok(absolute) = http::Uri::try_from(format!("{scheme}://{host}{path}")) {
+            *request.uri_mut() = absolute;
+        }
+    }
+    let headers = request.headers_mut();
+    // Decided before adding any: a proxy header of several values is added whole.
+    let missing: Vec<bool> = proxy_headers
+        .iter()
+        .map(|(name, _)| !headers.contains_key(name))
+        .collect();
+    for ((name, value), missing) in proxy_headers.iter().zip(missing) {
+        if missing {
+            headers.append(name.clone(), value.clone());
+        }
     }
 }
 

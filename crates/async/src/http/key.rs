@@ -1,6 +1,10 @@
 //! Where a connection goes: the pool key.
 
+use std::sync::Arc;
+
 use xhttp_core::{Error, ErrorKind};
+
+use crate::connect::proxy::ProxyTarget;
 
 /// http or https.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -9,14 +13,28 @@ pub(crate) enum Scheme {
     Https,
 }
 
-/// A connection's destination: scheme, host and port. (Proxy and TLS identity join it
-/// with the pool issue.)
+/// How a connection reaches its destination.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub(crate) enum Via {
+    /// Straight to the origin.
+    Direct,
+    /// To an HTTP proxy that forwards plain-http requests (given in absolute form): one
+    /// connection serves every http origin, so the key's host and port are the proxy's.
+    Forward(Arc<ProxyTarget>),
+    /// Through a tunnel to the origin: `CONNECT` on an HTTP proxy, or SOCKS5.
+    Tunnel(Arc<ProxyTarget>),
+}
+
+/// A connection's destination: scheme, host, port and the proxy on the way (the whole
+/// proxy, credentials included: connections through different proxies or as different
+/// proxy users are never shared).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub(crate) struct Key {
     pub(crate) scheme: Scheme,
     /// The host as it goes on the wire: ASCII, IPv6 without brackets.
     pub(crate) host: String,
     pub(crate) port: u16,
+    pub(crate) via: Via,
 }
 
 impl Key {
@@ -48,19 +66,47 @@ impl Key {
             Scheme::Http => 80,
             Scheme::Https => 443,
         });
-        Ok(Key { scheme, host, port })
+        Ok(Key {
+            scheme,
+            host,
+            port,
+            via: Via::Direct,
+        })
     }
 
-    /// `scheme://host:port`, for statistics.
+    /// The key of a connection to this origin through `proxy`.
+    pub(crate) fn through(self, proxy: Option<&Arc<ProxyTarget>>) -> Key {
+        match proxy {
+            None => self,
+            Some(proxy) if self.scheme == Scheme::Http && proxy.forwards_http() => Key {
+                scheme: Scheme::Http,
+                host: proxy.host.clone(),
+                port: proxy.port,
+                via: Via::Forward(Arc::clone(proxy)),
+            },
+            Some(proxy) => Key {
+                via: Via::Tunnel(Arc::clone(proxy)),
+                ..self
+            },
+        }
+    }
+
+    /// `scheme://host:port`, for statistics; ` via proxy` added for a tunnel, and
+    /// `proxy scheme://host:port` for a forward proxy (never credentials).
     pub(crate) fn origin(&self) -> String {
         let scheme = match self.scheme {
             Scheme::Http => "http",
             Scheme::Https => "https",
         };
-        if self.host.contains(':') {
-            format!("{scheme}://[{}]:{}", self.host, self.port)
-        } else {
-            format!("{scheme}://{}:{}", self.host, self.port)
+        let address = crate::connect::proxy::authority(&self.host, self.port);
+        match &self.via {
+            Via::Direct => format!("{scheme}://{address}"),
+            Via::Forward(proxy) => format!("proxy {}://{address}", proxy.scheme.as_str()),
+            Via::Tunnel(proxy) => format!(
+                "{scheme}://{address} via {}://{}",
+                proxy.scheme.as_str(),
+                proxy.address()
+            ),
         }
     }
 
@@ -99,6 +145,31 @@ mod tests {
         assert_eq!(key.connect_uri().unwrap(), "https://[::1]/");
         let key = Key::from_uri(&"http://Example.com:8080/".parse().unwrap()).unwrap();
         assert_eq!((key.host.as_str(), key.port), ("example.com", 8080));
+    }
+
+    #[test]
+    fn proxies_change_the_key() {
+        let proxy = |url: &str| {
+            crate::connect::proxy::ProxyTarget::new(&xhttp_core::Proxy::new(url).unwrap()).unwrap()
+        };
+        let http = Key::from_uri(&"http://a.test/".parse().unwrap()).unwrap();
+        let https = Key::from_uri(&"https://a.test/".parse().unwrap()).unwrap();
+        let forward = http.clone().through(Some(&proxy("http://p.test:3128")));
+        assert_eq!(forward.origin(), "proxy http://p.test:3128");
+        let other = Key::from_uri(&"http://b.test:8080/".parse().unwrap()).unwrap();
+        assert_eq!(other.through(Some(&proxy("http://p.test:3128"))), forward);
+        let tunnel = https
+            .clone()
+            .through(Some(&proxy("http://u:pw@p.test:3128")));
+        assert_eq!(tunnel.origin(), "https://a.test:443 via http://p.test:3128");
+        assert_ne!(
+            tunnel,
+            https.clone().through(Some(&proxy("http://p.test:3128")))
+        );
+        assert_ne!(tunnel, https.clone());
+        let socks = http.clone().through(Some(&proxy("socks5://p.test")));
+        assert!(matches!(socks.via, Via::Tunnel(_)));
+        assert_eq!(socks.host, "a.test");
     }
 
     #[test]

@@ -6,11 +6,12 @@ use std::task::{Context, Poll};
 
 use rustls::ClientConfig;
 use tower_service::Service;
-use xhttp_core::{Body, Env, Error, HttpOptions, Limits};
+use xhttp_core::{Body, Env, Error, ErrorKind, HttpOptions, Limits, Proxy};
 
 use super::pool::Pool;
 use crate::connect::Connector;
 use crate::connect::dns::{Resolve, SystemResolver};
+use crate::connect::proxy::ProxyTarget;
 use crate::transport::TransportFuture;
 
 /// Sends requests over HTTP/1.1 and HTTP/2 (by ALPN on https, by prior knowledge on
@@ -22,6 +23,12 @@ use crate::transport::TransportFuture;
 /// head after the request body was sent and each wait between body chunks; `write`
 /// bounds each wait of the request body for the connection to take more; `total`, when
 /// set, bounds the whole exchange including the response body.
+///
+/// With a [`proxy`](HttpTransportBuilder::proxy), every request goes through it:
+/// plain-http requests are forwarded by an HTTP proxy (absolute-form target, the proxy's
+/// headers and credentials added), https ones tunnelled with `CONNECT` (then TLS to the
+/// origin through the tunnel); a SOCKS5 proxy tunnels both. The proxy handshake is part
+/// of the `connect` timeout, and a refused one is a `Proxy` error.
 #[derive(Clone)]
 pub struct HttpTransport {
     pub(crate) shared: Arc<Shared>,
@@ -29,8 +36,27 @@ pub struct HttpTransport {
 
 pub(crate) struct Shared {
     pub(crate) options: Arc<HttpOptions>,
-    pub(crate) connector: Connector,
+    pub(crate) connector: Arc<Connector>,
     pub(crate) pool: Arc<Pool>,
+    /// The proxy every request goes through, or why it cannot be used.
+    proxy: Result<Option<Arc<ProxyTarget>>, String>,
+}
+
+impl Shared {
+    /// The proxy for this transport's requests.
+    pub(crate) fn proxy(&self) -> Result<Option<&Arc<ProxyTarget>>, Error> {
+        match &self.proxy {
+            Ok(proxy) => Ok(proxy.as_ref()),
+            Err(message) => Err(Error::new(ErrorKind::Proxy).with_message(message.clone())),
+        }
+    }
+}
+
+fn target(proxy: Option<&Proxy>) -> Result<Option<Arc<ProxyTarget>>, String> {
+    proxy
+        .map(ProxyTarget::new)
+        .transpose()
+        .map_err(|error| error.message().unwrap_or("invalid proxy").to_owned())
 }
 
 impl HttpTransport {
@@ -49,11 +75,26 @@ impl HttpTransport {
             trust_env: true,
             resolver: Arc::new(SystemResolver),
             tls_config: None,
+            proxy: None,
         }
     }
 }
 
 impl HttpTransport {
+    /// A transport sending through `proxy` (or direct, with `None`) that shares this
+    /// one's settings, TLS configuration and connection pool (whose keys tell the
+    /// routes apart).
+    pub fn with_proxy(&self, proxy: Option<&Proxy>) -> HttpTransport {
+        HttpTransport {
+            shared: Arc::new(Shared {
+                options: Arc::clone(&self.shared.options),
+                connector: Arc::clone(&self.shared.connector),
+                pool: Arc::clone(&self.shared.pool),
+                proxy: target(proxy),
+            }),
+        }
+    }
+
     /// A snapshot of the connection pool.
     pub fn pool_stats(&self) -> super::pool::PoolStats {
         self.shared.pool.stats()
@@ -76,6 +117,7 @@ impl fmt::Debug for HttpTransport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("HttpTransport")
             .field("options", &self.shared.options)
+            .field("proxy", &self.shared.proxy)
             .finish_non_exhaustive()
     }
 }
@@ -88,6 +130,7 @@ pub struct HttpTransportBuilder {
     trust_env: bool,
     resolver: Arc<dyn Resolve>,
     tls_config: Option<Arc<ClientConfig>>,
+    proxy: Option<Proxy>,
 }
 
 impl fmt::Debug for HttpTransportBuilder {
@@ -98,6 +141,7 @@ impl fmt::Debug for HttpTransportBuilder {
             .field("trust_env", &self.trust_env)
             .field("resolver", &self.resolver)
             .field("tls_config", &self.tls_config.is_some())
+            .field("proxy", &self.proxy)
             .finish()
     }
 }
@@ -136,19 +180,27 @@ impl HttpTransportBuilder {
         self
     }
 
+    /// Sends every request through `proxy` (see [`HttpTransport`]). The environment's
+    /// proxies are never read by a transport: clients read them, into mounts.
+    pub fn proxy(mut self, proxy: Proxy) -> Self {
+        self.proxy = Some(proxy);
+        self
+    }
+
     /// The transport. Nothing is loaded yet: system roots load on the first https connect.
     pub fn build(self) -> HttpTransport {
         let options = Arc::new(self.options);
         HttpTransport {
             shared: Arc::new(Shared {
-                connector: Connector::new(
+                connector: Arc::new(Connector::new(
                     Arc::clone(&options),
                     self.env,
                     self.trust_env,
                     self.resolver,
                     self.tls_config,
-                ),
+                )),
                 pool: Arc::new(Pool::new(&self.limits)),
+                proxy: target(self.proxy.as_ref()),
                 options,
             }),
         }

@@ -110,6 +110,12 @@ impl Service<http::Request<Body>> for BoxTransport {
     }
 }
 
+impl From<crate::http::HttpTransport> for BoxTransport {
+    fn from(transport: crate::http::HttpTransport) -> BoxTransport {
+        BoxTransport::new(transport)
+    }
+}
+
 impl From<MockTransport> for BoxTransport {
     fn from(transport: MockTransport) -> BoxTransport {
         BoxTransport::new(transport)

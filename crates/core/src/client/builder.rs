@@ -191,8 +191,15 @@ impl<C: ClientFlavor> ClientBuilder<C> {
         })
     }
 
-    /// A transport for URLs matching `pattern` (`"all://"`, `"https://example.com"`,
-    /// `"all://*.example.com"`...); `None` routes them to the default transport.
+    /// A transport for URLs matching `pattern`, httpx's mount keys: `"all://"`,
+    /// `"https://"`, `"all://example.com"`, `"http://example.com:1234"`,
+    /// `"all://*example.com"` (the domain and its subdomains), `"all://*.example.com"`
+    /// (subdomains only), `"all://*:1234"`, or any other scheme (`"custom://"`) for
+    /// URLs the default transport cannot serve. The most specific pattern wins (one
+    /// with a port, then a longer host, then a longer scheme); `None` routes matching
+    /// URLs to the default transport (direct, even where a proxy would apply). Mounts
+    /// take precedence over [`proxy`](Self::proxy) and the environment's proxies on the
+    /// same pattern. An invalid pattern is reported by [`build`](Self::build).
     pub fn mount<T: Into<C::Transport>>(
         self,
         pattern: impl Into<String>,

@@ -10,6 +10,7 @@ use crate::headers::Headers;
 use crate::hooks::Hooks;
 use crate::http_options::HttpOptions;
 use crate::limits::Limits;
+use crate::proxy::Proxy;
 use crate::query::QueryParams;
 use crate::timeout::Timeout;
 use crate::url::Url;
@@ -59,6 +60,9 @@ pub struct ClientConfig<T> {
     pub http: HttpOptions,
     /// The transport for every request; `None` means the default HTTP transport.
     pub transport: Option<T>,
+    /// Proxies by URL pattern (`"all://"` for [`proxy`](super::ClientBuilder::proxy)),
+    /// served by the built-in transport; any proxy here turns the environment's off.
+    pub proxies: Vec<(String, Proxy)>,
     /// Transports by URL pattern (`"all://"`, `"https://example.com"`...); a `None`
     /// transport means the default one.
     pub mounts: Vec<(String, Option<T>)>,
@@ -92,6 +96,7 @@ impl<T> Default for ClientConfig<T> {
             limits: Limits::default(),
             http: HttpOptions::default(),
             transport: None,
+            proxies: Vec::new(),
             mounts: Vec::new(),
             trust_env: true,
             env: Env::process(),
@@ -116,6 +121,7 @@ impl<T: fmt::Debug> fmt::Debug for ClientConfig<T> {
             .field("limits", &self.limits)
             .field("http", &self.http)
             .field("transport", &self.transport)
+            .field("proxies", &self.proxies)
             .field("mounts", &self.mounts)
             .field("trust_env", &self.trust_env)
             .field("hooks", &self.hooks)

@@ -10,6 +10,7 @@
 mod builder;
 mod builder_hooks;
 mod builder_http;
+mod builder_proxy;
 mod config;
 mod into_url;
 mod merge;

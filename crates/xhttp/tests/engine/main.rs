@@ -5,7 +5,9 @@ mod connect_options;
 mod connections;
 mod pool;
 mod protocols;
+mod proxy;
 mod redirects;
+mod routing;
 mod timeouts;
 mod tls;
 

@@ -570,6 +570,7 @@ pub mod bench {
             scheme: Scheme::Http,
             host: format!("origin{index}.test"),
             port: 80,
+            via: crate::http::key::Via::Direct,
         }
     }
 
