@@ -57,10 +57,9 @@ async fn exchange(
     let mut request =
         http::Request::from_parts(parts, WatchedBody::new(body, Arc::clone(&progress)));
     let mut fresh = false;
-    // A refused stream (REFUSED_STREAM or GOAWAY) was not processed: it may go again on
-    // another connection. A server that ends connections after N requests (nginx's
-    // keepalive_requests) refuses every stream past N of each: several in a row happen
-    // under concurrency, so the bound is generous but finite.
+    // A refused stream (REFUSED_STREAM or GOAWAY) was not processed: it may go again, on a
+    // new connection. A server that ends connections after N requests (nginx's
+    // keepalive_requests) refuses every stream past N of each; the bound is finite.
     let mut refused_retries_left = 10;
     loop {
         let lease = match shared
@@ -96,9 +95,13 @@ async fn exchange(
                 h2_refused: true,
             }) => match replay {
                 Some(copy) if refused_retries_left > 0 => {
+                    // On a connection of its own it is the first stream, which a server
+                    // that caps requests per connection always serves: shared ones may
+                    // be as full as the one that refused it.
                     refused_retries_left -= 1;
                     request = copy;
                     progress.restart();
+                    fresh = true;
                     continue;
                 }
                 _ => return Err(error),

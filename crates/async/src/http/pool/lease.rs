@@ -101,7 +101,7 @@ impl H2Lease {
 impl Drop for H2Lease {
     fn drop(&mut self) {
         self.entry.active.fetch_sub(1, Ordering::AcqRel);
-        self.pool.h2_stream_ended(&self.key);
+        self.pool.h2_stream_ended(&self.key, &self.entry);
     }
 }
 

@@ -55,6 +55,8 @@ pub(crate) struct Pool {
     closed: AtomicBool,
     /// Waiters for HTTP/2 stream capacity exist (checked before locking on stream end).
     h2_waiting: AtomicUsize,
+    /// Waiters for a slot exist (likewise).
+    slot_waiting: AtomicUsize,
     reaper: Mutex<Option<JoinHandle<()>>>,
 }
 
@@ -89,6 +91,7 @@ impl Pool {
             expiry: limits.keepalive_expiry(),
             closed: AtomicBool::new(false),
             h2_waiting: AtomicUsize::new(0),
+            slot_waiting: AtomicUsize::new(0),
             reaper: Mutex::new(None),
         }
     }
@@ -131,19 +134,23 @@ impl Pool {
                 // Waiting for another connect's ALPN needs no slot of its own.
                 if wait == Wait::Slot {
                     state.slot_waiters.push(waiter);
+                    self.slot_waiting.fetch_add(1, Ordering::AcqRel);
                 }
                 if waits_for_h2 {
                     self.h2_waiting.fetch_add(1, Ordering::AcqRel);
                 }
-                (receiver, waits_for_h2)
+                (receiver, waits_for_h2, wait == Wait::Slot)
             };
-            let (receiver, waits_for_h2) = receiver;
+            let (receiver, waits_for_h2, waits_for_slot) = receiver;
             let granted = match deadline {
                 Some(deadline) => tokio::time::timeout_at(deadline, receiver).await,
                 None => Ok(receiver.await),
             };
             if waits_for_h2 {
                 self.h2_waiting.fetch_sub(1, Ordering::AcqRel);
+            }
+            if waits_for_slot {
+                self.slot_waiting.fetch_sub(1, Ordering::AcqRel);
             }
             match granted {
                 Err(_) => return Err(pool_timeout_error()),
@@ -216,7 +223,10 @@ impl Pool {
         if coalesce && alpn_pending && !fresh {
             return Err(Wait::Alpn);
         }
-        if !self.has_free_slot(state) && !self.evict_idle_elsewhere(state, key) {
+        if !self.has_free_slot(state)
+            && !self.evict_idle_elsewhere(state, key)
+            && !self.evict_idle_h2(state, key, fresh)
+        {
             return Err(Wait::Slot);
         }
         state.total += 1;
@@ -264,6 +274,27 @@ impl Pool {
             state.idle_order.push_front(entry);
         }
         evicted
+    }
+
+    /// Closes a shared HTTP/2 connection with no open stream to make room: of another
+    /// origin, or of this one when the request wants a new connection.
+    fn evict_idle_h2(&self, state: &mut State, key: &Key, own_origin_too: bool) -> bool {
+        for (origin_key, origin) in state.origins.iter_mut() {
+            if origin_key == key && !own_origin_too {
+                continue;
+            }
+            let idle = origin
+                .h2
+                .iter()
+                .position(|entry| entry.active.load(Ordering::Acquire) == 0);
+            if let Some(position) = idle {
+                // Dropping the last sending half closes the connection.
+                origin.h2.swap_remove(position);
+                state.total -= 1;
+                return true;
+            }
+        }
+        false
     }
 
     fn lease_h1(self: &Arc<Self>, key: &Key, idle: IdleH1, reused: bool) -> H1Lease {
@@ -414,12 +445,27 @@ impl Pool {
         self.free_slot(&mut state);
     }
 
-    /// A stream of a shared HTTP/2 connection ended: a waiter may use its room.
-    pub(crate) fn h2_stream_ended(&self, key: &Key) {
-        if self.h2_waiting.load(Ordering::Acquire) == 0 {
+    /// A stream of a shared HTTP/2 connection ended: a waiter may use its room, or, when
+    /// the connection is now unused and requests wait for a slot, its slot.
+    pub(crate) fn h2_stream_ended(&self, key: &Key, entry: &Arc<H2Entry>) {
+        let slot_waiting = self.slot_waiting.load(Ordering::Acquire) > 0;
+        if self.h2_waiting.load(Ordering::Acquire) == 0 && !slot_waiting {
             return;
         }
         let mut state = self.lock();
+        if slot_waiting
+            && entry.active.load(Ordering::Acquire) == 0
+            && state.slot_waiters.has_live()
+        {
+            if let Some(origin) = state.origins.get_mut(key) {
+                let before = origin.h2.len();
+                origin.h2.retain(|other| !Arc::ptr_eq(other, entry));
+                if origin.h2.len() < before {
+                    self.free_slot(&mut state);
+                    return;
+                }
+            }
+        }
         if let Some(origin) = state.origins.get_mut(key) {
             let _ = origin.waiters.grant_first(Grant::Retry);
         }
