@@ -15,6 +15,7 @@
 //! * [`client`]: the builders both clients share and the [`client::ClientFlavor`]
 //!   contract; [`flavor`]: the [`Blocking`] and [`Async`] markers.
 //! * [`cookies`]: [`Cookies`], the RFC 6265 jar, and the [`CookieStore`] a client uses.
+//! * [`trace`]: trace events, [`Timings`] and progress callbacks.
 
 pub mod auth;
 pub mod body;
@@ -36,6 +37,7 @@ pub mod response;
 pub mod status;
 pub mod text;
 pub mod timeout;
+pub mod trace;
 pub mod url;
 
 pub use encoding_rs;
@@ -57,4 +59,5 @@ pub use query::QueryParams;
 pub use request::Request;
 pub use response::Response;
 pub use timeout::Timeout;
+pub use trace::{OnProgress, Timings, Trace, TraceEvent, TraceKind};
 pub use url::Url;

@@ -8,16 +8,16 @@ mod roots;
 pub(crate) mod tls;
 
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use hyper_util::client::legacy::connect::HttpConnector;
 use rustls::ClientConfig;
 use rustls_pki_types::ServerName;
 use tokio::sync::OnceCell;
 use tower_service::Service;
-use xhttp_core::{ConnectionInfo, Env, Error, ErrorKind, HttpOptions, TlsInfo};
+use xhttp_core::{ConnectionInfo, Env, Error, ErrorKind, HttpOptions, TlsInfo, Trace, TraceKind};
 
-use self::dns::{Resolve, ResolverService};
+use self::dns::{DnsObserver, Resolve, ResolverService};
 use self::io::Io;
 use crate::http::key::{Key, Scheme};
 
@@ -28,11 +28,25 @@ pub(crate) struct Connected {
     pub(crate) info: Arc<ConnectionInfo>,
     /// ALPN chose HTTP/2.
     pub(crate) h2: bool,
+    /// How long each phase took.
+    pub(crate) phases: ConnectPhases,
+}
+
+/// How long connecting took, phase by phase (for `Timings`).
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct ConnectPhases {
+    /// The DNS lookup, when there was one.
+    pub(crate) dns: Option<Duration>,
+    /// The TCP (or Unix socket) connect, the lookup excluded.
+    pub(crate) connect: Option<Duration>,
+    /// The TLS handshake.
+    pub(crate) tls: Option<Duration>,
 }
 
 /// Makes connections for the transport.
 pub(crate) struct Connector {
-    tcp: HttpConnector<ResolverService>,
+    /// The resolver; each connect makes its TCP connector around an observed copy.
+    resolver: ResolverService,
     options: Arc<HttpOptions>,
     env: Env,
     trust_env: bool,
@@ -56,15 +70,8 @@ impl Connector {
         resolver: Arc<dyn Resolve>,
         tls_override: Option<Arc<ClientConfig>>,
     ) -> Connector {
-        let mut tcp =
-            HttpConnector::new_with_resolver(ResolverService::new(&options.resolve, resolver));
-        tcp.enforce_http(false);
-        tcp.set_nodelay(options.tcp_nodelay);
-        tcp.set_keepalive(options.tcp_keepalive);
-        tcp.set_local_address(options.local_address);
-        tcp.set_happy_eyeballs_timeout(Some(Duration::from_millis(300)));
         Connector {
-            tcp,
+            resolver: ResolverService::new(&options.resolve, resolver),
             options,
             env,
             trust_env,
@@ -73,16 +80,29 @@ impl Connector {
         }
     }
 
-    /// Connects to `key`, retrying failed connects as configured, all within `timeout`.
+    /// The TCP connector (Happy Eyeballs) for one connect, its lookups observed.
+    fn tcp(&self, observer: Arc<DnsObserver>) -> HttpConnector<ResolverService> {
+        let mut tcp = HttpConnector::new_with_resolver(self.resolver.observed(observer));
+        tcp.enforce_http(false);
+        tcp.set_nodelay(self.options.tcp_nodelay);
+        tcp.set_keepalive(self.options.tcp_keepalive);
+        tcp.set_local_address(self.options.local_address);
+        tcp.set_happy_eyeballs_timeout(Some(Duration::from_millis(300)));
+        tcp
+    }
+
+    /// Connects to `key`, retrying failed connects as configured, all within `timeout`;
+    /// each phase is reported to `trace`.
     pub(crate) async fn connect(
         &self,
         key: &Key,
         timeout: Option<Duration>,
+        trace: Option<&Trace>,
     ) -> Result<Connected, Error> {
         let attempts = async {
             let mut attempt = 0u32;
             loop {
-                match self.connect_once(key).await {
+                match self.connect_once(key, trace).await {
                     Ok(connected) => return Ok(connected),
                     Err(error)
                         if attempt < self.options.retries && error.kind() == ErrorKind::Connect =>
@@ -105,7 +125,11 @@ impl Connector {
         }
     }
 
-    async fn connect_once(&self, key: &Key) -> Result<Connected, Error> {
+    async fn connect_once(&self, key: &Key, trace: Option<&Trace>) -> Result<Connected, Error> {
+        let started = Instant::now();
+        if let Some(trace) = trace {
+            trace.emit_at(started, TraceKind::ConnectStart);
+        }
         #[cfg(unix)]
         if let Some(path) = &self.options.unix_socket {
             let stream = tokio::net::UnixStream::connect(path)
@@ -118,14 +142,23 @@ impl Connector {
                         ))
                         .with_source(error)
                 })?;
+            let phases = ConnectPhases {
+                connect: Some(started.elapsed()),
+                ..ConnectPhases::default()
+            };
+            if let Some(trace) = trace {
+                trace.emit(TraceKind::ConnectEnd { remote_addr: None });
+            }
             return Ok(Connected {
                 io: Io::Unix(stream),
                 info: Arc::new(ConnectionInfo::default()),
                 h2: false,
+                phases,
             });
         }
         let uri = key.connect_uri()?;
-        let mut tcp = self.tcp.clone();
+        let observer = DnsObserver::new(trace.cloned());
+        let mut tcp = self.tcp(Arc::clone(&observer));
         let stream = tcp.call(uri).await.map_err(|error| {
             Error::new(ErrorKind::Connect)
                 .with_message(connect_message(&error, key))
@@ -134,14 +167,29 @@ impl Connector {
         let stream = stream.into_inner();
         let remote_addr = stream.peer_addr().ok();
         let local_addr = stream.local_addr().ok();
+        let connected_at = Instant::now();
+        let dns = observer.took();
+        let mut phases = ConnectPhases {
+            dns,
+            connect: Some((connected_at - started).saturating_sub(dns.unwrap_or_default())),
+            tls: None,
+        };
+        if let Some(trace) = trace {
+            trace.emit_at(connected_at, TraceKind::ConnectEnd { remote_addr });
+        }
         if key.scheme == Scheme::Http {
             return Ok(Connected {
                 io: Io::Tcp(stream),
                 info: Arc::new(ConnectionInfo::new(remote_addr, local_addr, None)),
                 h2: false,
+                phases,
             });
         }
         let config = self.tls_config().await?;
+        let tls_started = Instant::now();
+        if let Some(trace) = trace {
+            trace.emit_at(tls_started, TraceKind::TlsStart);
+        }
         let name = self.options.tls_sni.as_deref().unwrap_or(&key.host);
         let server_name = ServerName::try_from(name.to_owned()).map_err(|error| {
             Error::new(ErrorKind::Connect)
@@ -156,13 +204,25 @@ impl Connector {
                     .with_message(format!("TLS handshake with '{name}' failed: {error}"))
                     .with_source(error)
             })?;
+        let tls_ended = Instant::now();
+        phases.tls = Some(tls_ended - tls_started);
         let session = tls.get_ref().1;
         let alpn = session.alpn_protocol().map(<[u8]>::to_vec);
+        let version = session
+            .protocol_version()
+            .map(|version| format!("{version:?}"))
+            .unwrap_or_default();
+        if let Some(trace) = trace {
+            trace.emit_at(
+                tls_ended,
+                TraceKind::TlsEnd {
+                    version: version.clone(),
+                    alpn: alpn.clone(),
+                },
+            );
+        }
         let info = TlsInfo::new(
-            session
-                .protocol_version()
-                .map(|version| format!("{version:?}"))
-                .unwrap_or_default(),
+            version,
             session
                 .negotiated_cipher_suite()
                 .map(|suite| format!("{:?}", suite.suite()))
@@ -177,6 +237,7 @@ impl Connector {
             io: Io::Tls(Box::new(tls)),
             info: Arc::new(ConnectionInfo::new(remote_addr, local_addr, Some(info))),
             h2: alpn.as_deref() == Some(b"h2"),
+            phases,
         })
     }
 

@@ -74,7 +74,7 @@ pub(crate) async fn handshake(
     connected: Connected,
     options: &HttpOptions,
 ) -> Result<Handshaken, Error> {
-    let Connected { io, info, h2 } = connected;
+    let Connected { io, info, h2, .. } = connected;
     let io = TokioIo::new(io);
     let use_h2 = h2 || (info.tls.is_none() && options.http2_prior_knowledge);
     if use_h2 {
