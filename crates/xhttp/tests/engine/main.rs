@@ -7,6 +7,7 @@ mod protocols;
 mod redirects;
 mod timeouts;
 mod tls;
+mod trace;
 
 use std::time::Duration;
 
