@@ -1,5 +1,6 @@
 //! [`Timings`]: where a response's time went.
 
+use std::fmt;
 use std::time::{Duration, Instant};
 
 /// The timing breakdown of one exchange, from `response.timings()`.
@@ -12,7 +13,7 @@ use std::time::{Duration, Instant};
 /// `total` are `None` until the body was read or closed.
 ///
 /// Recording costs a few clock reads per request, so it is always on.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Timings {
     /// The DNS lookup (none for an IP address or a reused connection).
@@ -52,5 +53,18 @@ impl Timings {
         if self.total.is_none() {
             self.total = started.map(|started| at.saturating_duration_since(started));
         }
+    }
+}
+
+impl fmt::Debug for Timings {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Timings")
+            .field("dns", &self.dns)
+            .field("connect", &self.connect)
+            .field("tls", &self.tls)
+            .field("waiting", &self.waiting)
+            .field("download", &self.download)
+            .field("total", &self.total)
+            .finish()
     }
 }
