@@ -42,23 +42,30 @@ use crate::observe::UploadBody;
 ///
 /// ```
 /// use xhttp_async::{AsyncClient, ServiceTransport};
-/// use xhttp_core::Body;
 ///
-/// let app = tower_service_fn(|request: http::Request<Body>| async move {
-///     let text = format!("you asked for {}", request.uri().path());
-///     Ok::<_, std::convert::Infallible>(http::Response::new(Body::from(text)))
-/// });
-/// let client = AsyncClient::builder().transport(ServiceTransport::new(app)).build()?;
-/// # let _ = client;
-/// # fn tower_service_fn<F, Fut>(f: F) -> Fn_<F> { Fn_(f) }
-/// # #[derive(Clone)] struct Fn_<F>(F);
-/// # impl<F, Fut, R, E> tower_service::Service<http::Request<Body>> for Fn_<F>
-/// # where F: FnMut(http::Request<Body>) -> Fut, Fut: std::future::Future<Output = Result<R, E>> {
-/// #     type Response = R; type Error = E; type Future = Fut;
-/// #     fn poll_ready(&mut self, _: &mut std::task::Context<'_>) -> std::task::Poll<Result<(), E>> { std::task::Poll::Ready(Ok(())) }
-/// #     fn call(&mut self, request: http::Request<Body>) -> Fut { (self.0)(request) }
+/// # async fn run(app: Hello) -> Result<(), xhttp_core::Error> {
+/// // `app`: any tower service, such as an axum `Router`.
+/// let client = AsyncClient::builder()
+///     .base_url("http://app.test")
+///     .transport(ServiceTransport::new(app))
+///     .build()?;
+/// let response = client.get("/hello").send().await?;
+/// assert_eq!(response.text()?, "you asked for /hello");
+/// # Ok(()) }
+/// # #[derive(Clone)]
+/// # struct Hello;
+/// # impl tower_service::Service<http::Request<xhttp_core::Body>> for Hello {
+/// #     type Response = http::Response<xhttp_core::Body>;
+/// #     type Error = std::convert::Infallible;
+/// #     type Future = std::future::Ready<Result<Self::Response, Self::Error>>;
+/// #     fn poll_ready(&mut self, _: &mut std::task::Context<'_>) -> std::task::Poll<Result<(), Self::Error>> {
+/// #         std::task::Poll::Ready(Ok(()))
+/// #     }
+/// #     fn call(&mut self, request: http::Request<xhttp_core::Body>) -> Self::Future {
+/// #         let text = format!("you asked for {}", request.uri().path());
+/// #         std::future::ready(Ok(http::Response::new(text.into())))
+/// #     }
 /// # }
-/// # Ok::<(), xhttp_core::Error>(())
 /// ```
 pub struct ServiceTransport<S> {
     /// Locked only to clone it, so the service need not be `Sync`.
