@@ -1,15 +1,17 @@
 //! The tour: `cargo run --example tour`.
 //!
 //! It starts embedded test servers (plain HTTP/1.1, and HTTPS with HTTP/2 from a CA of its
-//! own) on loopback and walks through what xhttp does: both clients, merging of client
-//! defaults, JSON, forms, multipart, cookies, streaming, HTTP/2, timeouts and errors.
+//! own) on loopback and walks through what xhttp does: the top-level functions, both
+//! clients, merging of client defaults, JSON, forms, multipart, cookies, streaming,
+//! HTTP/2, trace events and timings, an in-process axum app, timeouts and errors.
 
 #![allow(clippy::print_stdout)] // printing is what the tour is for
 
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use bytes::Bytes;
-use xhttp::{AsyncClient, Client, Multipart, StatusCode, Timeout};
+use xhttp::{AsyncClient, Client, Method, Multipart, ServiceTransport, StatusCode, Timeout};
 use xhttp_testkit::tls::{TlsMode, ca_pem};
 use xhttp_testkit::{Behavior, Server};
 
@@ -73,6 +75,23 @@ fn main() -> Result<(), xhttp::Error> {
         .handler(echo)
         .start();
     println!("embedded servers: {} and {}", plain.url("/"), tls.url("/"));
+
+    section("the top-level functions: one shared pool, a fresh cookie jar per call");
+    print!("{}", xhttp::get(plain.url("/quick"))?.text()?);
+    let response = xhttp::request(Method::GET, plain.url("/search"))
+        .query(&[("tag", "a"), ("tag", "b"), ("q", "list values")])
+        .send()?;
+    print!("{}", response.text()?);
+    for method in [Method::PUT, Method::DELETE, Method::OPTIONS] {
+        let response = xhttp::request(method, plain.url("/thing")).send()?;
+        print!("{}", response.text()?);
+    }
+    let head = xhttp::head(plain.url("/thing"))?;
+    println!(
+        "HEAD: {} with content-length {:?}",
+        head.status(),
+        head.headers().get("content-length")
+    );
 
     section("a blocking client with defaults merged into every request");
     let client = Client::builder()
@@ -161,6 +180,33 @@ fn main() -> Result<(), xhttp::Error> {
         tls.connections_opened()
     );
 
+    section("where the time went: trace events and timings of a new TLS connection");
+    let events = Arc::new(Mutex::new(Vec::new()));
+    let seen = Arc::clone(&events);
+    let traced = Client::builder()
+        .add_root_certificate(ca_pem())
+        .resolve("localhost", tls.addr())
+        .build()?;
+    let response = traced
+        .get(format!("https://localhost:{}/traced", tls.addr().port()))
+        .trace(move |event| {
+            if let Ok(mut events) = seen.lock() {
+                events.push((event.at, event.kind.name()));
+            }
+        })
+        .send()?;
+    if let Ok(events) = events.lock() {
+        if let Some((first, _)) = events.first() {
+            for (at, name) in events.iter() {
+                println!("{:>10.3?}  {name}", at.duration_since(*first));
+            }
+        }
+    }
+    println!("{:?}", response.timings());
+
+    section("an in-process axum app, its server-sent events streamed");
+    axum_app()?;
+
     section("errors are typed");
     let error = client.get("teapot").send()?.raise_for_status().err();
     if let Some(error) = error {
@@ -181,4 +227,58 @@ fn main() -> Result<(), xhttp::Error> {
         println!("{:?}: {error}", error.kind());
     }
     Ok(())
+}
+
+/// An axum app called in process (no socket) through `ServiceTransport`, by the blocking
+/// client: a plain route, then server-sent events read line by line as the app sends
+/// them.
+fn axum_app() -> Result<(), xhttp::Error> {
+    use axum::response::sse::Sse;
+    use axum::routing::get;
+
+    let (sender, receiver) = tokio::sync::mpsc::unbounded_channel::<&'static str>();
+    let receiver = Arc::new(Mutex::new(Some(receiver)));
+    let app = axum::Router::new()
+        .route("/", get(|| async { "hello from an in-process axum app" }))
+        .route(
+            "/events",
+            get(move || {
+                let receiver = receiver.lock().ok().and_then(|mut slot| slot.take());
+                async move { Sse::new(Events(receiver)) }
+            }),
+        );
+    let client = Client::builder()
+        .transport(ServiceTransport::new(app))
+        .build()?;
+    println!("{}", client.get("http://app/").send()?.text()?);
+    let _ = sender.send("first");
+    let mut response = client.get("http://app/events").stream()?;
+    let mut lines = response.iter_lines();
+    println!("line: {:?}", lines.next().transpose()?);
+    // The app has not sent its second event yet: the first line arrived on its own.
+    let _ = sender.send("second");
+    drop(sender);
+    for line in lines {
+        println!("line: {:?}", line?);
+    }
+    Ok(())
+}
+
+/// The app's events, from a channel.
+struct Events(Option<tokio::sync::mpsc::UnboundedReceiver<&'static str>>);
+
+impl futures_core::Stream for Events {
+    type Item = Result<axum::response::sse::Event, std::convert::Infallible>;
+
+    fn poll_next(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Self::Item>> {
+        match &mut self.0 {
+            Some(receiver) => receiver
+                .poll_recv(cx)
+                .map(|next| next.map(|data| Ok(axum::response::sse::Event::default().data(data)))),
+            None => std::task::Poll::Ready(None),
+        }
+    }
 }

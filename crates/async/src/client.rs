@@ -44,6 +44,8 @@ struct Inner {
     http: HttpTransport,
     /// The layers, composed once.
     pipeline: Pipeline,
+    /// Routing to the transports, shared with clients made by `with_cookie_store`.
+    dispatch: Dispatch,
     closed: AtomicBool,
 }
 
@@ -57,6 +59,37 @@ impl AsyncClient {
     /// A builder with httpx's defaults.
     pub fn builder() -> ClientBuilder<AsyncClient> {
         ClientBuilder::new()
+    }
+
+    /// A client from settings gathered elsewhere (what [`ClientBuilder::build`] does).
+    pub fn from_settings(config: ClientConfig<BoxTransport>) -> AsyncClient {
+        // The builder checked the patterns already (`from_config` does): a bad one routes
+        // nothing here.
+        let plan = Plan::new(&config).unwrap_or_default();
+        AsyncClient::with_config(config, plan)
+    }
+
+    /// A client sharing this one's connection pool, transports and settings, with
+    /// `store` for its cookies instead (`None`: no cookies). This is how the top-level
+    /// `xhttp::get()` family gives each call a fresh jar over one shared pool.
+    ///
+    /// Closing either client closes the shared pool.
+    pub fn with_cookie_store(
+        &self,
+        store: Option<std::sync::Arc<dyn xhttp_core::CookieStore>>,
+    ) -> AsyncClient {
+        let mut config = self.inner.config.clone();
+        config.cookie_store = store;
+        let pipeline = Pipeline::new(&config, self.inner.dispatch.clone());
+        AsyncClient {
+            inner: Arc::new(Inner {
+                config,
+                http: self.inner.http.clone(),
+                pipeline,
+                dispatch: self.inner.dispatch.clone(),
+                closed: AtomicBool::new(false),
+            }),
+        }
     }
 
     fn with_config(config: ClientConfig<BoxTransport>, plan: Plan) -> AsyncClient {
@@ -73,12 +106,13 @@ impl AsyncClient {
             config.timeout,
             routes,
         );
-        let pipeline = Pipeline::new(&config, dispatch);
+        let pipeline = Pipeline::new(&config, dispatch.clone());
         AsyncClient {
             inner: Arc::new(Inner {
                 config,
                 http,
                 pipeline,
+                dispatch,
                 closed: AtomicBool::new(false),
             }),
         }

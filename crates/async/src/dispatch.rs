@@ -10,9 +10,13 @@ use std::task::{Context, Poll, ready};
 use std::time::Instant;
 
 use tower_service::Service;
-use xhttp_core::{Body, Error, ErrorKind, RequestContext, RequestHead, ResponseMeta, Timeout, Url};
+use xhttp_core::{
+    Body, Error, ErrorKind, OnProgress, RequestContext, RequestHead, ResponseMeta, Timeout, Trace,
+    TraceKind, Url,
+};
 
 use crate::body_channel;
+use crate::observe::DownloadBody;
 use crate::routes::{Routes, Target};
 use crate::transport::{BoxTransport, TransportFuture};
 
@@ -104,6 +108,10 @@ impl Service<http::Request<Body>> for Dispatch {
             context.timeout = Some(self.shared.timeout);
         }
         let url = context.url.clone();
+        let observers = match (&context.trace, &context.download_progress) {
+            (None, None) => None,
+            (trace, progress) => Some(Box::new((trace.clone(), progress.clone()))),
+        };
         let head = Arc::new(RequestHead {
             method: request.method().clone(),
             url,
@@ -125,6 +133,7 @@ impl Service<http::Request<Body>> for Dispatch {
                 inner: transport.send(request),
                 head,
                 started,
+                observers,
             },
         }
     }
@@ -135,11 +144,15 @@ pub(crate) struct DispatchFuture {
     state: State,
 }
 
+type Observers = (Option<Trace>, Option<OnProgress>);
+
 enum State {
     Sending {
         inner: TransportFuture,
         head: Arc<RequestHead>,
         started: Instant,
+        /// The trace and the download progress callback, when either is set.
+        observers: Option<Box<Observers>>,
     },
     Failed(Option<Error>),
 }
@@ -161,13 +174,35 @@ impl Future for DispatchFuture {
                 inner,
                 head,
                 started,
+                observers,
             } => {
                 let mut response = ready!(inner.as_mut().poll(cx)).map_err(|e| name(e, head))?;
+                let now = Instant::now();
                 let meta = response
                     .extensions_mut()
                     .get_or_insert_default::<ResponseMeta>();
                 meta.request = Some(Arc::clone(head));
                 meta.started = Some(*started);
+                if meta.timings.response_head_at().is_none() {
+                    meta.timings.mark_response_head(now);
+                }
+                if meta.timings.waiting.is_none() {
+                    meta.timings.waiting = Some(now - *started);
+                }
+                if let Some(observers) = observers.take() {
+                    let (trace, progress) = *observers;
+                    if let Some(trace) = &trace {
+                        trace.emit_at(
+                            now,
+                            TraceKind::ResponseHeadReceived {
+                                status: response.status(),
+                            },
+                        );
+                    }
+                    let (parts, body) = response.into_parts();
+                    let body = DownloadBody::wrap(body, &parts.headers, progress, trace);
+                    response = http::Response::from_parts(parts, body);
+                }
                 Poll::Ready(Ok(response))
             }
             State::Failed(error) => Poll::Ready(Err(error

@@ -44,6 +44,25 @@ impl Client {
         ClientBuilder::new()
     }
 
+    /// A client from settings gathered elsewhere (what [`ClientBuilder::build`] does).
+    pub fn from_settings(config: ClientConfig<BoxTransport>) -> Client {
+        Client {
+            inner: AsyncClient::from_settings(config),
+        }
+    }
+
+    /// A client sharing this one's connection pool, transports and settings, with
+    /// `store` for its cookies instead (`None`: no cookies); see
+    /// [`AsyncClient::with_cookie_store`].
+    pub fn with_cookie_store(
+        &self,
+        store: Option<std::sync::Arc<dyn xhttp_core::CookieStore>>,
+    ) -> Client {
+        Client {
+            inner: self.inner.with_cookie_store(store),
+        }
+    }
+
     /// The async client sharing this client's configuration and pool.
     pub fn as_async(&self) -> &AsyncClient {
         &self.inner

@@ -7,6 +7,7 @@ use std::time::{Duration, Instant};
 use crate::auth::Auth;
 pub use crate::history::{HistoryEntry, NextBody, NextRequest};
 use crate::timeout::Timeout;
+use crate::trace::{OnProgress, Timings, Trace};
 use crate::url::Url;
 
 /// Per-request data, carried through the whole stack as **one** `http::Extensions`
@@ -28,6 +29,12 @@ pub struct RequestContext {
     /// by the user: a redirect drops such a header and the cookies layer writes the next
     /// hop's from the store alone (so per-request cookies are not re-sent, as httpx).
     pub cookies_from_client: bool,
+    /// The trace callback (the client's and the request's), if any.
+    pub trace: Option<Trace>,
+    /// Called as the request body is sent.
+    pub upload_progress: Option<OnProgress>,
+    /// Called as the response body arrives.
+    pub download_progress: Option<OnProgress>,
 }
 
 impl RequestContext {
@@ -39,6 +46,9 @@ impl RequestContext {
             follow_redirects: None,
             auth: None,
             cookies_from_client: false,
+            trace: None,
+            upload_progress: None,
+            download_progress: None,
         }
     }
 }
@@ -83,4 +93,6 @@ pub struct ResponseMeta {
     /// The body travelling with this metadata was read into memory by a layer (a hook
     /// that needed it): `Response::from_http` then makes a response that counts as read.
     pub body_read: bool,
+    /// Where the time went (see [`Timings`]).
+    pub timings: Timings,
 }

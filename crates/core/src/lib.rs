@@ -17,6 +17,7 @@
 //! * [`proxy`]: [`Proxy`], `NO_PROXY` and the environment's proxies; [`mounts`]: routing
 //!   by httpx's URL patterns.
 //! * [`cookies`]: [`Cookies`], the RFC 6265 jar, and the [`CookieStore`] a client uses.
+//! * [`trace`]: trace events, [`Timings`] and progress callbacks.
 
 pub mod auth;
 pub mod body;
@@ -40,6 +41,7 @@ pub mod response;
 pub mod status;
 pub mod text;
 pub mod timeout;
+pub mod trace;
 pub mod url;
 
 pub use encoding_rs;
@@ -62,4 +64,5 @@ pub use query::QueryParams;
 pub use request::Request;
 pub use response::Response;
 pub use timeout::Timeout;
+pub use trace::{OnProgress, Timings, Trace, TraceEvent, TraceKind};
 pub use url::Url;

@@ -22,8 +22,18 @@
 //! |---|---|
 //! | `blocking` (default) | [`Client`], the blocking client |
 //!
-//! Status: the network transport (connectors, TLS, the pool) is not built yet; requests
-//! go through a transport you give the client, such as [`MockTransport`].
+//! For scripts, the top-level functions ([`get`], [`post`], [`request`], [`stream`]...,
+//! and [`async_api`]) share one connection pool, with a fresh cookie jar per call:
+//!
+//! ```no_run
+//! let text = xhttp::get("https://example.com/")?.text()?;
+//! # Ok::<(), xhttp::Error>(())
+//! ```
+//!
+//! Transports: the built-in HTTP/1.1 and HTTP/2 one, [`MockTransport`] (a closure) and
+//! [`ServiceTransport`] (an in-process tower service, such as an axum `Router`, its
+//! responses streamed). Every response has [`timings`](xhttp_core::Response::timings);
+//! [`trace`] callbacks see each phase of an exchange as it happens.
 
 pub use xhttp_core::encoding_rs;
 pub use xhttp_core::http::{self, HeaderName, HeaderValue, Method, StatusCode, Version};
@@ -40,7 +50,7 @@ pub use xhttp_core::auth::{self, BasicAuth, BearerAuth, DigestAuth, FnAuth, NetR
 
 pub use xhttp_async::{
     AsyncClient, BoxTransport, HttpTransport, HttpTransportBuilder, MockTransport, Pending,
-    Resolve, SystemResolver, Transport,
+    Resolve, ServiceTransport, SystemResolver, Transport,
 };
 pub use xhttp_core::{ConnectionInfo, Flavor, HttpOptions, Identity, TlsInfo, TlsVersion};
 
@@ -70,6 +80,21 @@ pub mod mounts {
 }
 #[cfg(feature = "blocking")]
 pub use xhttp_blocking::Client;
+
+#[cfg(feature = "blocking")]
+mod api;
+pub mod async_api;
+mod shared;
+
+#[cfg(feature = "blocking")]
+pub use api::{delete, get, head, options, patch, post, put, request, stream};
+pub use shared::Shared;
+
+/// Trace events, the [`Timings`](trace::Timings) of a response and progress callbacks.
+pub mod trace {
+    pub use xhttp_core::trace::{OnProgress, Timings, Trace, TraceEvent, TraceKind};
+}
+pub use xhttp_core::Timings;
 
 /// The blocking client's private runtime (worker count, how calls wait).
 #[cfg(feature = "blocking")]

@@ -9,18 +9,18 @@ mod roots;
 pub(crate) mod tls;
 
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use hyper_util::client::legacy::connect::HttpConnector;
 use rustls::ClientConfig;
 use rustls_pki_types::ServerName;
 use tokio::sync::OnceCell;
 use tower_service::Service;
-use xhttp_core::{ConnectionInfo, Env, Error, ErrorKind, HttpOptions, TlsInfo};
+use xhttp_core::{ConnectionInfo, Env, Error, ErrorKind, HttpOptions, TlsInfo, Trace, TraceKind};
 
 use tokio::net::TcpStream;
 
-use self::dns::{Resolve, ResolverService};
+use self::dns::{DnsObserver, Resolve, ResolverService};
 use self::io::Io;
 use crate::http::key::{Key, Scheme, Via};
 
@@ -33,16 +33,29 @@ pub(crate) struct Connected {
     pub(crate) h2: bool,
     /// A forward proxy: requests go in absolute form, over HTTP/1.1 only.
     pub(crate) forward: bool,
+    /// How long each phase took.
+    pub(crate) phases: ConnectPhases,
+}
+
+/// How long connecting took, phase by phase (for `Timings`).
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct ConnectPhases {
+    /// The DNS lookup, when there was one.
+    pub(crate) dns: Option<Duration>,
+    /// The TCP (or Unix socket) connect, the lookup excluded.
+    pub(crate) connect: Option<Duration>,
+    /// The TLS handshake.
+    pub(crate) tls: Option<Duration>,
 }
 
 /// Makes connections for the transport.
 pub(crate) struct Connector {
-    tcp: HttpConnector<ResolverService>,
+    /// The resolver; each connect makes its TCP connector around it (an observed copy
+    /// for the origin's lookup). SOCKS5 proxies that want the target's address use it too.
+    resolver: ResolverService,
     options: Arc<HttpOptions>,
     env: Env,
     trust_env: bool,
-    /// For SOCKS5 proxies that want the target's address (not its name).
-    resolver: ResolverService,
     tls: OnceCell<Arc<ClientConfig>>,
     /// The TLS configuration to an https proxy: HTTP/1.1 only by ALPN.
     proxy_tls: OnceCell<Arc<ClientConfig>>,
@@ -65,35 +78,44 @@ impl Connector {
         resolver: Arc<dyn Resolve>,
         tls_override: Option<Arc<ClientConfig>>,
     ) -> Connector {
-        let resolver = ResolverService::new(&options.resolve, resolver);
-        let mut tcp = HttpConnector::new_with_resolver(resolver.clone());
-        tcp.enforce_http(false);
-        tcp.set_nodelay(options.tcp_nodelay);
-        tcp.set_keepalive(options.tcp_keepalive);
-        tcp.set_local_address(options.local_address);
-        tcp.set_happy_eyeballs_timeout(Some(Duration::from_millis(300)));
         Connector {
-            tcp,
+            resolver: ResolverService::new(&options.resolve, resolver),
             options,
             env,
             trust_env,
-            resolver,
             tls: OnceCell::new(),
             proxy_tls: OnceCell::new(),
             tls_override,
         }
     }
 
-    /// Connects to `key`, retrying failed connects as configured, all within `timeout`.
+    /// The TCP connector (Happy Eyeballs) for one connect, its lookups observed.
+    fn tcp(&self, observer: Option<Arc<DnsObserver>>) -> HttpConnector<ResolverService> {
+        let resolver = match observer {
+            Some(observer) => self.resolver.observed(observer),
+            None => self.resolver.clone(),
+        };
+        let mut tcp = HttpConnector::new_with_resolver(resolver);
+        tcp.enforce_http(false);
+        tcp.set_nodelay(self.options.tcp_nodelay);
+        tcp.set_keepalive(self.options.tcp_keepalive);
+        tcp.set_local_address(self.options.local_address);
+        tcp.set_happy_eyeballs_timeout(Some(Duration::from_millis(300)));
+        tcp
+    }
+
+    /// Connects to `key`, retrying failed connects as configured, all within `timeout`;
+    /// each phase is reported to `trace`.
     pub(crate) async fn connect(
         &self,
         key: &Key,
         timeout: Option<Duration>,
+        trace: Option<&Trace>,
     ) -> Result<Connected, Error> {
         let attempts = async {
             let mut attempt = 0u32;
             loop {
-                match self.connect_once(key).await {
+                match self.connect_once(key, trace).await {
                     Ok(connected) => return Ok(connected),
                     Err(error)
                         if attempt < self.options.retries && error.kind() == ErrorKind::Connect =>
@@ -116,7 +138,11 @@ impl Connector {
         }
     }
 
-    async fn connect_once(&self, key: &Key) -> Result<Connected, Error> {
+    async fn connect_once(&self, key: &Key, trace: Option<&Trace>) -> Result<Connected, Error> {
+        let started = Instant::now();
+        if let Some(trace) = trace {
+            trace.emit_at(started, TraceKind::ConnectStart);
+        }
         #[cfg(unix)]
         if let Some(path) = &self.options.unix_socket {
             let stream = tokio::net::UnixStream::connect(path)
@@ -129,28 +155,52 @@ impl Connector {
                         ))
                         .with_source(error)
                 })?;
+            let phases = ConnectPhases {
+                connect: Some(started.elapsed()),
+                ..ConnectPhases::default()
+            };
+            if let Some(trace) = trace {
+                trace.emit(TraceKind::ConnectEnd { remote_addr: None });
+            }
             return Ok(Connected {
                 io: Io::Unix(stream),
                 info: Arc::new(ConnectionInfo::default()),
                 h2: false,
                 forward: false,
+                phases,
             });
         }
+        let observer = DnsObserver::new(trace.cloned());
         let (io, remote_addr, local_addr) = match &key.via {
             Via::Direct => {
                 let stream = self
-                    .tcp_connect(key.connect_uri()?, &key.host, key.port)
+                    .tcp_connect_observed(
+                        key.connect_uri()?,
+                        &key.host,
+                        key.port,
+                        Some(Arc::clone(&observer)),
+                    )
                     .await?;
                 let (remote, local) = (stream.peer_addr().ok(), stream.local_addr().ok());
                 (Io::Tcp(stream), remote, local)
             }
             Via::Forward(proxy) => {
                 let (io, remote, local) = self.connect_to_proxy(proxy).await?;
+                let phases = ConnectPhases {
+                    connect: Some(started.elapsed()),
+                    ..ConnectPhases::default()
+                };
+                if let Some(trace) = trace {
+                    trace.emit(TraceKind::ConnectEnd {
+                        remote_addr: remote,
+                    });
+                }
                 return Ok(Connected {
                     io,
                     info: Arc::new(ConnectionInfo::new(remote, local, None)),
                     h2: false,
                     forward: true,
+                    phases,
                 });
             }
             Via::Tunnel(proxy) if proxy.scheme.is_socks() => {
@@ -167,30 +217,68 @@ impl Connector {
                 (io, remote, local)
             }
         };
+        let connected_at = Instant::now();
+        let dns = observer.took();
+        let mut phases = ConnectPhases {
+            dns,
+            connect: Some((connected_at - started).saturating_sub(dns.unwrap_or_default())),
+            tls: None,
+        };
+        if let Some(trace) = trace {
+            trace.emit_at(connected_at, TraceKind::ConnectEnd { remote_addr });
+        }
         if key.scheme == Scheme::Http {
             return Ok(Connected {
                 io,
                 info: Arc::new(ConnectionInfo::new(remote_addr, local_addr, None)),
                 h2: false,
                 forward: false,
+                phases,
             });
         }
         let config = self.tls_config().await?;
+        let tls_started = Instant::now();
+        if let Some(trace) = trace {
+            trace.emit_at(tls_started, TraceKind::TlsStart);
+        }
         let name = self.options.tls_sni.as_deref().unwrap_or(&key.host);
         let (io, info) = tls_handshake(io, name, config).await?;
+        let tls_ended = Instant::now();
+        phases.tls = Some(tls_ended - tls_started);
+        if let Some(trace) = trace {
+            trace.emit_at(
+                tls_ended,
+                TraceKind::TlsEnd {
+                    version: info.version.clone(),
+                    alpn: info.alpn.clone(),
+                },
+            );
+        }
         let h2 = info.alpn.as_deref() == Some(b"h2");
         Ok(Connected {
             io,
             info: Arc::new(ConnectionInfo::new(remote_addr, local_addr, Some(info))),
             h2,
             forward: false,
+            phases,
         })
     }
 
     /// A TCP connection by hyper-util's connector (resolver overrides, Happy Eyeballs,
     /// socket options); `host` and `port` name it in errors.
     async fn tcp_connect(&self, uri: http::Uri, host: &str, port: u16) -> Result<TcpStream, Error> {
-        let mut tcp = self.tcp.clone();
+        self.tcp_connect_observed(uri, host, port, None).await
+    }
+
+    /// [`tcp_connect`](Self::tcp_connect) with its DNS lookup reported to `observer`.
+    async fn tcp_connect_observed(
+        &self,
+        uri: http::Uri,
+        host: &str,
+        port: u16,
+        observer: Option<Arc<DnsObserver>>,
+    ) -> Result<TcpStream, Error> {
+        let mut tcp = self.tcp(observer);
         let stream = tcp.call(uri).await.map_err(|error| {
             Error::new(ErrorKind::Connect)
                 .with_message(connect_message(&error, host, port))

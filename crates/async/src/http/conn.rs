@@ -79,6 +79,7 @@ pub(crate) async fn handshake(
         info,
         h2,
         forward,
+        ..
     } = connected;
     let io = TokioIo::new(io);
     // A forward proxy is spoken to in HTTP/1.1 (absolute-form targets).

@@ -9,7 +9,7 @@ use std::time::Duration;
 use http::header::{self, HeaderValue};
 use hyper::body::Incoming;
 use tokio::time::Instant;
-use xhttp_core::{Body, Error, ErrorKind, RequestContext, Timeout};
+use xhttp_core::{Body, Error, ErrorKind, RequestContext, ResponseMeta, Timeout, TraceKind};
 
 use super::body::{Lease, ResponseBody};
 use super::conn::{Handshaken, handshake};
@@ -17,20 +17,27 @@ use super::errors::{self, Phase};
 use super::key::{Key, Scheme, Via};
 use super::pool::Acquired;
 use super::transport::Shared;
-use super::watch::{Progress, WatchedBody};
+use super::watch::{Observers, Progress, WatchedBody};
+use crate::connect::ConnectPhases;
 
 /// Sends `request` and answers its response, within the request's timeouts.
 pub(crate) async fn send(
     shared: Arc<Shared>,
     request: http::Request<Body>,
 ) -> Result<http::Response<Body>, Error> {
-    let timeout = request
-        .extensions()
-        .get::<RequestContext>()
+    let context = request.extensions().get::<RequestContext>();
+    let timeout = context
         .and_then(|context| context.timeout)
         .unwrap_or_default();
+    let observers = context.and_then(|context| {
+        Observers::new(
+            context.trace.clone(),
+            context.upload_progress.clone(),
+            request.body().content_length(),
+        )
+    });
     let total = timeout.total().map(|limit| Instant::now() + limit);
-    let exchange = exchange(&shared, request, timeout, total);
+    let exchange = exchange(&shared, request, timeout, total, observers);
     match total {
         Some(deadline) => tokio::time::timeout_at(deadline, exchange)
             .await
@@ -47,11 +54,12 @@ async fn exchange(
     request: http::Request<Body>,
     timeout: Timeout,
     total: Option<Instant>,
+    observers: Option<Box<Observers>>,
 ) -> Result<http::Response<Body>, Error> {
     let key = Key::from_uri(request.uri())?.through(shared.proxy()?);
     let coalesce = key.scheme == Scheme::Https && shared.options.http2;
     let pool_deadline = timeout.pool().map(|limit| Instant::now() + limit);
-    let progress = Progress::new();
+    let progress = Progress::new(observers);
     let (parts, body) = request.into_parts();
     let idempotent = is_idempotent(&parts.method);
     let mut request =
@@ -62,6 +70,7 @@ async fn exchange(
     // keepalive_requests) refuses every stream past N of each; the bound is finite.
     let mut refused_retries_left = 10;
     loop {
+        let mut phases = None;
         let lease = match shared
             .pool
             .acquire(&key, coalesce, fresh, pool_deadline)
@@ -71,10 +80,19 @@ async fn exchange(
             Acquired::H2(lease) => Lease::H2(lease),
             Acquired::Connect(permit) => {
                 // On failure the permit is dropped: its slot goes back to the pool.
-                let handshaken = connect(shared, &key, timeout).await?;
+                let (handshaken, connected) =
+                    connect(shared, &key, timeout, progress.trace()).await?;
+                phases = Some(connected);
                 shared.pool.connected(permit, handshaken)
             }
         };
+        if let Some(trace) = progress.trace() {
+            let (reused, version) = match &lease {
+                Lease::H1(lease) => (lease.reused, http::Version::HTTP_11),
+                Lease::H2(_) => (phases.is_none(), http::Version::HTTP_2),
+            };
+            trace.emit(TraceKind::Connection { reused, version });
+        }
         // A copy to send again, kept only when a retry could be allowed: on a reused
         // connection for an idempotent method, or on HTTP/2 (a refused stream was not
         // processed, whatever its method), and only with a replayable body.
@@ -84,7 +102,7 @@ async fn exchange(
             Lease::H1(lease) if lease.reused && idempotent => copy_request(&request),
             Lease::H1(_) | Lease::H2(_) => None,
         };
-        match send_on(shared, lease, request, &progress, timeout, total).await {
+        match send_on(shared, lease, request, &progress, timeout, total, phases).await {
             Ok(response) => return Ok(response),
             // hyper gave the request back unsent: the connection was dead already.
             // Any method may go again, once, on a new connection.
@@ -148,10 +166,16 @@ fn copy_request(request: &http::Request<WatchedBody>) -> Option<http::Request<Wa
     Some(copy)
 }
 
-async fn connect(shared: &Shared, key: &Key, timeout: Timeout) -> Result<Handshaken, Error> {
+async fn connect(
+    shared: &Shared,
+    key: &Key,
+    timeout: Timeout,
+    trace: Option<&xhttp_core::Trace>,
+) -> Result<(Handshaken, ConnectPhases), Error> {
     let connect = async {
-        let connected = shared.connector.connect(key, None).await?;
-        handshake(connected, &shared.options).await
+        let connected = shared.connector.connect(key, None, trace).await?;
+        let phases = connected.phases;
+        Ok((handshake(connected, &shared.options).await?, phases))
     };
     match timeout.connect() {
         Some(limit) => tokio::time::timeout(limit, connect)
@@ -186,7 +210,9 @@ async fn send_on(
     progress: &Progress,
     timeout: Timeout,
     total: Option<Instant>,
+    phases: Option<ConnectPhases>,
 ) -> Result<http::Response<Body>, Failure> {
+    let mut sent_at = std::time::Instant::now();
     let (response, lease, info) = match lease {
         Lease::H1(mut lease) => {
             match &lease.key.via {
@@ -204,6 +230,8 @@ async fn send_on(
                     .with_message("the connection closed while idle");
                 return Err(Failure::Unsent(Box::new(request), error));
             }
+            sent_at = std::time::Instant::now();
+            progress.head_sent();
             let sent = sender.try_send_request(request);
             let response = match watch(sent, progress, timeout)
                 .await
@@ -218,6 +246,7 @@ async fn send_on(
         Lease::H2(lease) => {
             prepare_h2(&mut request);
             let mut sender = lease.sender();
+            progress.head_sent();
             let sent = sender.try_send_request(request);
             let response = match watch(sent, progress, timeout)
                 .await
@@ -241,6 +270,7 @@ async fn send_on(
             (response, Lease::H2(lease), info)
         }
     };
+    let head_at = std::time::Instant::now();
     let (mut parts, incoming): (_, Incoming) = response.into_parts();
     parts.extensions.insert(info);
     if let Some(reason) = parts.extensions.remove::<hyper::ext::ReasonPhrase>() {
@@ -249,6 +279,17 @@ async fn send_on(
             .extensions
             .insert(xhttp_core::response::ReasonPhrase(phrase));
     }
+    let timings = &mut parts
+        .extensions
+        .get_or_insert_default::<ResponseMeta>()
+        .timings;
+    if let Some(phases) = phases {
+        timings.dns = phases.dns;
+        timings.connect = phases.connect;
+        timings.tls = phases.tls;
+    }
+    timings.waiting = Some(head_at.saturating_duration_since(sent_at));
+    timings.mark_response_head(head_at);
     let body = ResponseBody::new(incoming, timeout.read(), total, Some(lease));
     Ok(http::Response::from_parts(parts, Body::from_stream(body)))
 }

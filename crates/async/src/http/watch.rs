@@ -4,13 +4,13 @@
 
 use std::pin::Pin;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU8, AtomicU64, Ordering};
 use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use http_body::{Body as _, Frame, SizeHint};
-use xhttp_core::{Body, Error};
+use xhttp_core::{Body, Error, OnProgress, Trace, TraceKind};
 
 /// Nanoseconds since `start`, shared with the exchange.
 #[derive(Debug)]
@@ -19,15 +19,83 @@ pub(crate) struct Progress {
     last_pull: AtomicU64,
     /// 0 while the body is unfinished; else 1 + nanoseconds since `start` at its end.
     finished: AtomicU64,
+    /// Who is told about the body, when anyone is.
+    observers: Option<Box<Observers>>,
+}
+
+/// The trace and the upload progress callback of one request.
+#[derive(Debug)]
+pub(crate) struct Observers {
+    pub(crate) trace: Option<Trace>,
+    pub(crate) upload: Option<OnProgress>,
+    /// The body's length, when known.
+    pub(crate) total: Option<u64>,
+    /// [`HEAD_SENT`] and [`BODY_SENT`]: `RequestBodySent` is emitted by whoever sets
+    /// the second (the body may end before the head is handed over, when empty).
+    sent: AtomicU8,
+}
+
+const HEAD_SENT: u8 = 1;
+const BODY_SENT: u8 = 2;
+
+impl Observers {
+    pub(crate) fn new(
+        trace: Option<Trace>,
+        upload: Option<OnProgress>,
+        total: Option<u64>,
+    ) -> Option<Box<Observers>> {
+        if trace.is_none() && upload.is_none() {
+            return None;
+        }
+        Some(Box::new(Observers {
+            trace,
+            upload,
+            total,
+            sent: AtomicU8::new(0),
+        }))
+    }
+
+    fn mark(&self, bit: u8) {
+        let before = self.sent.fetch_or(bit, Ordering::AcqRel);
+        if before | bit == HEAD_SENT | BODY_SENT && before != HEAD_SENT | BODY_SENT {
+            if let Some(trace) = &self.trace {
+                trace.emit(TraceKind::RequestBodySent);
+            }
+        }
+    }
 }
 
 impl Progress {
-    pub(crate) fn new() -> Arc<Progress> {
+    pub(crate) fn new(observers: Option<Box<Observers>>) -> Arc<Progress> {
         Arc::new(Progress {
             start: Instant::now(),
             last_pull: AtomicU64::new(0),
             finished: AtomicU64::new(0),
+            observers,
         })
+    }
+
+    /// The trace, if any.
+    pub(crate) fn trace(&self) -> Option<&Trace> {
+        self.observers.as_ref()?.trace.as_ref()
+    }
+
+    /// Emits `RequestHeadSent` (the request was handed to the connection).
+    pub(crate) fn head_sent(&self) {
+        if let Some(observers) = &self.observers {
+            if let Some(trace) = &observers.trace {
+                trace.emit(TraceKind::RequestHeadSent);
+            }
+            observers.mark(HEAD_SENT);
+        }
+    }
+
+    fn sent(&self, bytes: u64) {
+        if let Some(observers) = &self.observers {
+            if let Some(upload) = &observers.upload {
+                upload.report(bytes, observers.total);
+            }
+        }
     }
 
     fn now(&self) -> u64 {
@@ -55,12 +123,18 @@ impl Progress {
     pub(crate) fn restart(&self) {
         self.last_pull.store(self.now(), Ordering::Release);
         self.finished.store(0, Ordering::Release);
+        if let Some(observers) = &self.observers {
+            observers.sent.store(0, Ordering::Release);
+        }
     }
 
     fn finish(&self) {
-        let _ =
+        let first =
             self.finished
                 .compare_exchange(0, self.now() + 1, Ordering::AcqRel, Ordering::Acquire);
+        if let (Ok(_), Some(observers)) = (first, &self.observers) {
+            observers.mark(BODY_SENT);
+        }
     }
 }
 
@@ -75,6 +149,8 @@ pub(crate) struct WatchedBody {
     progress: Arc<Progress>,
     /// The rest of a frame larger than [`MAX_FRAME`].
     pending: Bytes,
+    /// Bytes handed to hyper so far (for upload progress).
+    sent: u64,
 }
 
 impl WatchedBody {
@@ -86,6 +162,7 @@ impl WatchedBody {
             inner,
             progress,
             pending: Bytes::new(),
+            sent: 0,
         }
     }
 
@@ -98,12 +175,15 @@ impl WatchedBody {
             inner: self.inner.try_clone()?,
             progress: Arc::clone(&self.progress),
             pending: Bytes::new(),
+            sent: 0,
         })
     }
 
     fn next_slice(&mut self) -> Bytes {
         let take = self.pending.len().min(MAX_FRAME);
         let slice = self.pending.split_to(take);
+        self.sent += slice.len() as u64;
+        self.progress.sent(self.sent);
         if self.pending.is_empty() && self.inner.is_end_stream() {
             self.progress.finish();
         }

@@ -6,6 +6,7 @@
 //! are cheap to clone (an `Arc` inside).
 
 mod mock;
+mod service;
 
 use std::fmt;
 use std::future::{Future, poll_fn};
@@ -17,6 +18,7 @@ use tower_service::Service;
 use xhttp_core::{Body, Error};
 
 pub use mock::MockTransport;
+pub use service::ServiceTransport;
 
 /// A boxed future of a transport's answer.
 pub type TransportFuture =

@@ -13,6 +13,7 @@ use crate::limits::Limits;
 use crate::proxy::Proxy;
 use crate::query::QueryParams;
 use crate::timeout::Timeout;
+use crate::trace::Trace;
 use crate::url::Url;
 
 /// httpx's default: 20 redirects are followed, the 21st fails.
@@ -77,6 +78,8 @@ pub struct ClientConfig<T> {
     /// User layers around each logical request (innermost first), from
     /// `layer_per_request`.
     pub layers_per_request: Vec<LayerFn<T>>,
+    /// A trace callback for every request (called before a request's own).
+    pub trace: Option<Trace>,
 }
 
 /// A user layer, erased: wraps a service (the client's transport type) into another.
@@ -103,6 +106,7 @@ impl<T> Default for ClientConfig<T> {
             hooks: Hooks::default(),
             layers_per_hop: Vec::new(),
             layers_per_request: Vec::new(),
+            trace: None,
         }
     }
 }
@@ -127,6 +131,7 @@ impl<T: fmt::Debug> fmt::Debug for ClientConfig<T> {
             .field("hooks", &self.hooks)
             .field("layers_per_hop", &self.layers_per_hop.len())
             .field("layers_per_request", &self.layers_per_request.len())
+            .field("trace", &self.trace)
             .finish()
     }
 }

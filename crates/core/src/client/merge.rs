@@ -12,6 +12,7 @@ use crate::cookies::request_cookie_header;
 use crate::headers::Headers;
 use crate::query::QueryParams;
 use crate::timeout::Timeout;
+use crate::trace::{OnProgress, Trace};
 use crate::url::Url;
 use crate::{Error, ErrorKind, Request};
 
@@ -51,6 +52,12 @@ pub struct RequestParts {
     pub follow_redirects: Option<bool>,
     /// Extensions given by the user.
     pub extensions: http::Extensions,
+    /// This request's trace callback (after the client's).
+    pub trace: Option<Trace>,
+    /// Called as the request body is sent.
+    pub upload_progress: Option<OnProgress>,
+    /// Called as the response body arrives.
+    pub download_progress: Option<OnProgress>,
 }
 
 /// Builds the request to send from the client's settings and the request's own parts.
@@ -71,6 +78,9 @@ pub fn merge_request<T>(config: &ClientConfig<T>, parts: RequestParts) -> Result
         timeout,
         follow_redirects,
         extensions,
+        trace,
+        upload_progress,
+        download_progress,
     } = parts;
 
     let url = url.ok_or_else(|| Error::new(ErrorKind::InvalidUrl).with_message("no URL given"))?;
@@ -128,6 +138,9 @@ pub fn merge_request<T>(config: &ClientConfig<T>, parts: RequestParts) -> Result
     // The client's auth layer runs it (and adds `Authorization`) when sending.
     context.auth = auth;
     context.cookies_from_client = cookies_from_client;
+    context.trace = Trace::combine(config.trace.clone(), trace);
+    context.upload_progress = upload_progress;
+    context.download_progress = download_progress;
     Ok(request)
 }
 

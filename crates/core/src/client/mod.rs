@@ -11,6 +11,7 @@ mod builder;
 mod builder_hooks;
 mod builder_http;
 mod builder_proxy;
+mod builder_trace;
 mod config;
 mod into_url;
 mod merge;

@@ -53,7 +53,10 @@ impl<C: ClientFlavor> RequestBuilder<C> {
         }
     }
 
-    fn with(mut self, change: impl FnOnce(&mut RequestParts) -> Result<(), Error>) -> Self {
+    pub(super) fn with(
+        mut self,
+        change: impl FnOnce(&mut RequestParts) -> Result<(), Error>,
+    ) -> Self {
         if let Ok(parts) = &mut self.parts {
             if let Err(error) = change(parts) {
                 self.parts = Err(error);
@@ -299,6 +302,9 @@ impl<C: ClientFlavor> RequestBuilder<C> {
                 timeout: parts.timeout,
                 follow_redirects: parts.follow_redirects,
                 extensions: parts.extensions.clone(),
+                trace: parts.trace.clone(),
+                upload_progress: parts.upload_progress.clone(),
+                download_progress: parts.download_progress.clone(),
             }),
             Err(error) => Err(copy_error(error)),
         };

@@ -73,6 +73,9 @@ pub enum ErrorKind {
     /// infinity), a value a form cannot hold, a file that cannot be read or changed
     /// size, a bad multipart boundary...
     InvalidBody,
+    /// An in-process app (`ServiceTransport`) failed: its service returned an error, or
+    /// its response body did.
+    App,
 }
 
 impl ErrorKind {
@@ -157,6 +160,7 @@ impl ErrorKind {
             Self::BlockingInsideRuntime => "blocking call inside the runtime",
             Self::ClientClosed => "client closed",
             Self::InvalidBody => "invalid body",
+            Self::App => "app error",
         }
     }
 }

@@ -304,6 +304,21 @@ impl<F: Flavor> Response<F> {
         self.meta.elapsed
     }
 
+    /// Where the time went: DNS, connect, TLS, waiting for the head, reading the body
+    /// (see [`Timings`](crate::Timings)). `download` and `total` are set once the body
+    /// was read or closed.
+    ///
+    /// ```
+    /// # fn f(response: xhttp_core::Response) {
+    /// if let Some(ttfb) = response.timings().waiting {
+    ///     println!("first byte after {ttfb:?}");
+    /// }
+    /// # }
+    /// ```
+    pub fn timings(&self) -> crate::Timings {
+        self.meta.timings
+    }
+
     /// Bytes received so far, as they came from the transport.
     pub fn num_bytes_downloaded(&self) -> u64 {
         self.state.downloaded()

@@ -233,8 +233,10 @@ impl BodyState {
     fn finish(&mut self, meta: &mut ResponseMeta) {
         self.body = None;
         self.closed = true;
+        let now = Instant::now();
         if meta.elapsed.is_none() {
-            meta.elapsed = meta.started.map(|started| Instant::now() - started);
+            meta.elapsed = meta.started.map(|started| now - started);
         }
+        meta.timings.mark_body_end(now, meta.started);
     }
 }

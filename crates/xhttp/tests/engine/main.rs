@@ -10,6 +10,7 @@ mod redirects;
 mod routing;
 mod timeouts;
 mod tls;
+mod trace;
 
 use std::time::Duration;
 
