@@ -86,7 +86,8 @@ pub(crate) struct Args {
     #[arg(short = 'A', long = "auth-type", value_enum, default_value_t = AuthType::Basic)]
     pub(crate) auth_type: AuthType,
 
-    /// A proxy URL (not supported yet: the request is refused).
+    /// A proxy URL: http://, https://, socks5:// or socks5h://, credentials as
+    /// `user:password@` (they go to the proxy only, never to the server).
     #[arg(long = "proxy", value_name = "URL")]
     pub(crate) proxy: Option<String>,
 

@@ -1,5 +1,5 @@
 //! The blocking [`xhttp::Client`] the options describe: timeouts, redirects, TLS, HTTP
-//! versions.
+//! versions, proxy.
 
 use std::time::Duration;
 
@@ -10,12 +10,6 @@ use crate::exit::CliError;
 
 /// The client for one run of the command.
 pub(crate) fn build(args: &Args) -> Result<Client, CliError> {
-    if args.proxy.is_some() {
-        // The URL is not repeated: it may hold credentials.
-        return Err(CliError::usage(
-            "proxies are not supported yet: xhttp cannot send requests through --proxy",
-        ));
-    }
     let timeout = if args.timeout == 0.0 {
         Timeout::none()
     } else {
@@ -25,6 +19,10 @@ pub(crate) fn build(args: &Args) -> Result<Client, CliError> {
         .timeout(timeout)
         .follow_redirects(args.follow_redirects)
         .verify(!args.no_verify);
+    if let Some(proxy) = &args.proxy {
+        // A bad proxy URL is reported by `build()`, without its credentials.
+        builder = builder.proxy(proxy.as_str());
+    }
     if let Some(max) = args.max_redirects {
         builder = builder.max_redirects(max);
     }
