@@ -1,6 +1,8 @@
 //! The async client of xhttp: [`AsyncClient`], the transport contract and the
-//! [`MockTransport`](transport::MockTransport). Users normally depend on the `xhttp`
+//! [`MockTransport`]. Users normally depend on the `xhttp`
 //! crate, which re-exports all of this.
+
+#![deny(missing_docs)]
 
 pub mod body_channel;
 mod client;

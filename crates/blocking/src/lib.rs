@@ -15,6 +15,8 @@
 //! from inside the private runtime itself (from a mock transport's closure, say) fails
 //! with `BlockingInsideRuntime` instead of deadlocking.
 
+#![deny(missing_docs)]
+
 mod client;
 mod driver;
 mod park;

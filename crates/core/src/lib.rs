@@ -19,6 +19,8 @@
 //! * [`cookies`]: [`Cookies`], the RFC 6265 jar, and the [`CookieStore`] a client uses.
 //! * [`trace`]: trace events, [`Timings`] and progress callbacks.
 
+#![deny(missing_docs)]
+
 pub mod auth;
 pub mod body;
 pub mod client;

@@ -35,6 +35,8 @@
 //! responses streamed). Every response has [`timings`](xhttp_core::Response::timings);
 //! [`trace`] callbacks see each phase of an exchange as it happens.
 
+#![deny(missing_docs)]
+
 pub use xhttp_core::encoding_rs;
 pub use xhttp_core::http::{self, HeaderName, HeaderValue, Method, StatusCode, Version};
 /// `multipart/form-data` forms: [`Multipart`] and its [`Part`]s.
@@ -90,7 +92,7 @@ mod shared;
 pub use api::{delete, get, head, options, patch, post, put, request, stream};
 pub use shared::Shared;
 
-/// Trace events, the [`Timings`](trace::Timings) of a response and progress callbacks.
+/// Trace events, the [`Timings`] of a response and progress callbacks.
 pub mod trace {
     pub use xhttp_core::trace::{OnProgress, Timings, Trace, TraceEvent, TraceKind};
 }

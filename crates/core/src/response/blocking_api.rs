@@ -160,7 +160,7 @@ impl Iterator for IterBytes<'_> {
 
 /// Reads the decoded body, like [`Response::iter_bytes`]: it takes the stream (or serves
 /// a body already read from memory). Errors are `io::Error`s wrapping the xhttp
-/// [`Error`](crate::Error).
+/// [`Error`].
 impl io::Read for Response<Blocking> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         if buf.is_empty() {

@@ -2,7 +2,7 @@
 //!
 //! The accessors shared by both flavours live here; the body API is per flavour
 //! ([`async_api`] for [`Async`](crate::Async), [`blocking_api`] for
-//! [`Blocking`](crate::Blocking)), so using the wrong one does not compile.
+//! [`Blocking`]), so using the wrong one does not compile.
 
 pub mod async_api;
 pub mod blocking_api;

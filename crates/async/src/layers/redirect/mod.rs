@@ -32,7 +32,7 @@
 //!
 //! The service is generic over the request body (any [`ReplayBody`]), the response body
 //! (any `http_body::Body`) and the inner error (anything `Into<BoxError>`, mapped by
-//! [`into_error`](crate::layers::into_error)), so it wraps a plain hyper-util client too.
+//! [`into_error`]), so it wraps a plain hyper-util client too.
 //! It is as cheap to clone as the inner service and policy; `poll_ready` is the inner
 //! service's (always ready for xhttp's transports); follow-up hops use a clone of the
 //! inner service, made ready inside the future.
