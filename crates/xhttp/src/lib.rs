@@ -163,6 +163,9 @@ pub mod guide {
     #[doc = include_str!("../../../docs/http2.md")]
     pub mod http2 {}
 
+    #[doc = include_str!("../../../docs/testing.md")]
+    pub mod testing {}
+
     #[doc = include_str!("../../../docs/migrating-from-reqwest.md")]
     pub mod from_reqwest {}
 
