@@ -163,6 +163,9 @@ pub mod guide {
     #[doc = include_str!("../../../docs/http2.md")]
     pub mod http2 {}
 
+    #[doc = include_str!("../../../docs/advanced.md")]
+    pub mod advanced {}
+
     #[doc = include_str!("../../../docs/testing.md")]
     pub mod testing {}
 
