@@ -49,7 +49,7 @@ struct Inner {
 impl AsyncClient {
     /// A client with httpx's defaults.
     pub fn new() -> AsyncClient {
-        AsyncClient::with_config(ClientConfig::default())
+        AsyncClient::with_config(ClientConfig::with_accept_encoding(Self::ACCEPT_ENCODING))
     }
 
     /// A builder with httpx's defaults.
@@ -135,6 +135,7 @@ impl AsyncClient {
             .await
             .map_err(attach)?;
         let mut response = Response::<Async>::from_http(response, ());
+        response.set_read_limit(self.inner.config.max_response_body);
         if mode == SendMode::Read {
             if let Err(error) = response.read().await {
                 let error = match response.request() {
@@ -187,6 +188,9 @@ impl ClientFlavor for AsyncClient {
     type Flavor = Async;
     type Transport = BoxTransport;
     type Pending = Pending;
+
+    const ACCEPT_ENCODING: Option<&'static str> =
+        crate::layers::decompression::ACCEPT_ENCODING_VALUE;
 
     fn from_config(config: ClientConfig<BoxTransport>) -> Result<AsyncClient, Error> {
         Ok(AsyncClient::with_config(config))

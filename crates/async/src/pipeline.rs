@@ -2,9 +2,14 @@
 //!
 //! ```text
 //! per logical request   user layers (layer_per_request) -> auth -> redirects (history)
-//! per hop               hooks -> cookies -> user layers (layer_per_hop)
+//!                       -> retries (a pass-through without a policy)
+//! per hop               hooks -> cookies -> decompression -> trace (feature `tracing`)
+//!                       -> user layers (layer_per_hop)
 //! routing               Dispatch -> transport
 //! ```
+//!
+//! With the `tracing` feature, each logical request runs in a `DEBUG` span `request`
+//! (created only when a subscriber wants it).
 //!
 //! Without user layers every service is concrete: one future, held inline in the
 //! `Pending` box; with them, the user's part is erased into `BoxTransport`s.
@@ -23,12 +28,30 @@ use xhttp_core::{Body, CookieStore, Error, Url};
 
 use crate::dispatch::{Dispatch, DispatchFuture};
 use crate::layers::redirect::Standard;
-use crate::layers::{AuthLayer, CookieLayer, HooksLayer, RedirectLayer};
-use crate::layers::{AuthService, Cookies, HookService, Redirect};
+use crate::layers::{AuthLayer, CookieLayer, DecompressionLayer, HooksLayer, RedirectLayer};
+use crate::layers::{AuthService, Cookies, Decompression, HookService, Redirect};
+use crate::layers::{Retry, RetryLayer};
 use crate::transport::{BoxTransport, TransportFuture};
 
 /// The per-logical-request stack without user layers.
-pub(crate) type Stack = AuthService<Redirect<HookService<Cookies<Hop>>, Standard>>;
+pub(crate) type Stack =
+    AuthService<Redirect<Retry<HookService<Cookies<Decompression<Traced<Hop>>>>>, Standard>>;
+
+/// The hop, logged when the `tracing` feature is on.
+#[cfg(feature = "tracing")]
+type Traced<S> = crate::layers::Trace<S>;
+#[cfg(not(feature = "tracing"))]
+type Traced<S> = S;
+
+#[cfg(feature = "tracing")]
+fn traced(hop: Hop) -> Traced<Hop> {
+    crate::layers::TraceLayer::new().layer(hop)
+}
+
+#[cfg(not(feature = "tracing"))]
+fn traced(hop: Hop) -> Traced<Hop> {
+    hop
+}
 
 /// The whole stack: concrete, or erased when the user added per-request layers.
 #[derive(Clone)]
@@ -52,7 +75,15 @@ impl Pipeline {
             Some(store) => Arc::clone(store),
             None => Arc::new(NoStore),
         };
+        // The client's default headers carry `Accept-Encoding` (users can see and
+        // change it), so the layer does not add one.
+        let mut decompression = DecompressionLayer::new().accept_encoding(false);
+        if let Some(limit) = config.max_decompressed_body {
+            decompression = decompression.max_decoded_size(limit);
+        }
+        let hop = decompression.layer(traced(hop));
         let hop = HooksLayer::new(config.hooks.clone()).layer(CookieLayer::new(store).layer(hop));
+        let hop = RetryLayer::optional(config.retry.clone()).layer(hop);
         let redirects = RedirectLayer::new()
             .policy(Standard::new(config.max_redirects))
             .follow(config.follow_redirects);
@@ -67,8 +98,28 @@ impl Pipeline {
         Pipeline::Layered(service)
     }
 
-    /// Sends one logical request through the stack.
+    /// Sends one logical request through the stack (in its span, when traced).
     pub(crate) async fn send(
+        &self,
+        request: http::Request<Body>,
+    ) -> Result<http::Response<Body>, Error> {
+        #[cfg(feature = "tracing")]
+        {
+            use tracing::Instrument;
+            let span = tracing::debug_span!(
+                target: "xhttp",
+                "request",
+                method = %request.method(),
+                url = %crate::layers::trace::RedactedUri(request.uri()),
+            );
+            if !span.is_disabled() {
+                return self.send_untraced(request).instrument(span).await;
+            }
+        }
+        self.send_untraced(request).await
+    }
+
+    async fn send_untraced(
         &self,
         request: http::Request<Body>,
     ) -> Result<http::Response<Body>, Error> {

@@ -33,6 +33,7 @@ pub mod multipart;
 pub mod query;
 pub mod request;
 pub mod response;
+pub mod retry;
 pub mod status;
 pub mod text;
 pub mod timeout;

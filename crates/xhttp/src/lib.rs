@@ -41,6 +41,8 @@ pub use xhttp_core::auth::{self, BasicAuth, BearerAuth, DigestAuth, FnAuth, NetR
 pub use xhttp_async::{AsyncClient, BoxTransport, MockTransport, Pending, Transport};
 #[cfg(feature = "blocking")]
 pub use xhttp_blocking::Client;
+/// When and how requests are retried (`ClientBuilder::retry`, `layers::RetryLayer`).
+pub use xhttp_core::retry::RetryPolicy;
 
 /// The blocking client's private runtime (worker count, how calls wait).
 #[cfg(feature = "blocking")]
@@ -70,7 +72,8 @@ pub mod client {
 
 pub use xhttp_async::body_channel;
 
-/// xhttp's middleware as public tower layers: redirects, auth, cookies, hooks. The
+/// xhttp's middleware as public tower layers: redirects, auth, cookies, hooks,
+/// decompression, retries, tracing. The
 /// clients compose them; they also wrap other HTTP services (a hyper-util client...).
 pub use xhttp_async::layers;
 

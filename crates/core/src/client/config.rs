@@ -11,6 +11,7 @@ use crate::hooks::Hooks;
 use crate::http_options::HttpOptions;
 use crate::limits::Limits;
 use crate::query::QueryParams;
+use crate::retry::RetryPolicy;
 use crate::timeout::Timeout;
 use crate::url::Url;
 
@@ -18,11 +19,23 @@ use crate::url::Url;
 pub const DEFAULT_MAX_REDIRECTS: usize = 20;
 
 /// The headers every client starts with: `Accept: */*` and
-/// `User-Agent: xhttp/VERSION`. (`Accept-Encoding` is added by the decompression layer
-/// for exactly the codecs it has.)
+/// `User-Agent: xhttp/VERSION`. (The clients add `Accept-Encoding` for exactly the
+/// codecs they were built with: see [`default_headers_with`].)
 pub fn default_headers() -> Headers {
+    default_headers_with(None)
+}
+
+/// The default headers with `Accept-Encoding: accept_encoding` when it is given (the
+/// codecs a client's decompression layer has, e.g. `"gzip, deflate, br, zstd"`).
+pub fn default_headers_with(accept_encoding: Option<&'static str>) -> Headers {
     let mut headers = http::HeaderMap::with_capacity(4);
     headers.insert(http::header::ACCEPT, http::HeaderValue::from_static("*/*"));
+    if let Some(codecs) = accept_encoding {
+        headers.insert(
+            http::header::ACCEPT_ENCODING,
+            http::HeaderValue::from_static(codecs),
+        );
+    }
     headers.insert(
         http::header::USER_AGENT,
         http::HeaderValue::from_static(concat!("xhttp/", env!("CARGO_PKG_VERSION"))),
@@ -73,6 +86,23 @@ pub struct ClientConfig<T> {
     /// User layers around each logical request (innermost first), from
     /// `layer_per_request`.
     pub layers_per_request: Vec<LayerFn<T>>,
+    /// How requests are retried; `None` (the default): never by the retry layer.
+    pub retry: Option<RetryPolicy>,
+    /// The most a decoded (decompressed) response body may hold; `None`: no limit.
+    pub max_decompressed_body: Option<u64>,
+    /// The most `send()` and `read()` may buffer of a response body; `None`: no limit.
+    pub max_response_body: Option<u64>,
+}
+
+impl<T> ClientConfig<T> {
+    /// The defaults, with `Accept-Encoding: accept_encoding` among the headers when
+    /// given (see [`default_headers_with`]).
+    pub fn with_accept_encoding(accept_encoding: Option<&'static str>) -> Self {
+        ClientConfig {
+            headers: default_headers_with(accept_encoding),
+            ..ClientConfig::default()
+        }
+    }
 }
 
 /// A user layer, erased: wraps a service (the client's transport type) into another.
@@ -98,6 +128,9 @@ impl<T> Default for ClientConfig<T> {
             hooks: Hooks::default(),
             layers_per_hop: Vec::new(),
             layers_per_request: Vec::new(),
+            retry: None,
+            max_decompressed_body: None,
+            max_response_body: None,
         }
     }
 }
@@ -121,6 +154,9 @@ impl<T: fmt::Debug> fmt::Debug for ClientConfig<T> {
             .field("hooks", &self.hooks)
             .field("layers_per_hop", &self.layers_per_hop.len())
             .field("layers_per_request", &self.layers_per_request.len())
+            .field("retry", &self.retry)
+            .field("max_decompressed_body", &self.max_decompressed_body)
+            .field("max_response_body", &self.max_response_body)
             .finish()
     }
 }
