@@ -239,3 +239,70 @@ where
         None => Body::empty(),
     }
 }
+
+#[cfg(all(test, feature = "gzip"))]
+mod tests {
+    use std::convert::Infallible;
+    use std::future::{Ready, ready};
+
+    use async_compression::tokio::bufread::GzipEncoder;
+    use http_body_util::{BodyExt, Full};
+    use tokio::io::AsyncReadExt;
+
+    use super::*;
+
+    /// A foreign service: answers gzip in a `Full` body, echoing `Accept-Encoding`.
+    #[derive(Clone)]
+    struct Gzipped(Bytes);
+
+    impl Service<http::Request<Full<Bytes>>> for Gzipped {
+        type Response = http::Response<Full<Bytes>>;
+        type Error = Infallible;
+        type Future = Ready<Result<Self::Response, Infallible>>;
+
+        fn poll_ready(&mut self, _: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+            Poll::Ready(Ok(()))
+        }
+
+        fn call(&mut self, request: http::Request<Full<Bytes>>) -> Self::Future {
+            let mut response = http::Response::new(Full::new(self.0.clone()));
+            response
+                .headers_mut()
+                .insert("content-encoding", HeaderValue::from_static("gzip"));
+            if let Some(accepted) = request.headers().get(ACCEPT_ENCODING) {
+                response
+                    .headers_mut()
+                    .insert("x-accepted", accepted.clone());
+            }
+            ready(Ok(response))
+        }
+    }
+
+    #[tokio::test]
+    async fn wraps_a_foreign_service_and_advertises_its_codecs() {
+        let mut wire = Vec::new();
+        GzipEncoder::new(&b"hello, layer"[..])
+            .read_to_end(&mut wire)
+            .await
+            .unwrap();
+        let mut service = DecompressionLayer::new()
+            .br(false)
+            .layer(Gzipped(Bytes::from(wire)));
+        let request = http::Request::new(Full::new(Bytes::new()));
+        let response = service.call(request).await.unwrap();
+        let expected = Codecs::COMPILED
+            .with(Codecs::BROTLI, false)
+            .accept_encoding();
+        assert_eq!(response.headers()["x-accepted"], expected);
+        assert!(!expected.contains("br"));
+        let body = response.into_body().collect().await.unwrap().to_bytes();
+        assert_eq!(body, "hello, layer");
+        // The user's own Accept-Encoding is left alone.
+        let mut request = http::Request::new(Full::new(Bytes::new()));
+        request
+            .headers_mut()
+            .insert(ACCEPT_ENCODING, HeaderValue::from_static("identity"));
+        let response = service.call(request).await.unwrap();
+        assert_eq!(response.headers()["x-accepted"], "identity");
+    }
+}
