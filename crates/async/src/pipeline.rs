@@ -99,34 +99,59 @@ impl Pipeline {
     }
 
     /// Sends one logical request through the stack (in its span, when traced).
-    pub(crate) async fn send(
-        &self,
-        request: http::Request<Body>,
-    ) -> Result<http::Response<Body>, Error> {
+    pub(crate) fn send(&self, request: http::Request<Body>) -> PipelineFuture {
         #[cfg(feature = "tracing")]
-        {
-            use tracing::Instrument;
+        let span = {
             let span = tracing::debug_span!(
                 target: "xhttp",
                 "request",
                 method = %request.method(),
                 url = %crate::layers::trace::RedactedUri(request.uri()),
             );
-            if !span.is_disabled() {
-                return self.send_untraced(request).instrument(span).await;
-            }
+            (!span.is_disabled()).then_some(span)
+        };
+        let inner = match self {
+            Pipeline::Direct(stack) => Sending::Direct(stack.clone().call(request)),
+            Pipeline::Layered(service) => Sending::Layered(service.send(request)),
+        };
+        PipelineFuture {
+            inner,
+            #[cfg(feature = "tracing")]
+            span,
         }
-        self.send_untraced(request).await
     }
+}
 
-    async fn send_untraced(
-        &self,
-        request: http::Request<Body>,
-    ) -> Result<http::Response<Body>, Error> {
-        match self {
-            Pipeline::Direct(stack) => stack.clone().call(request).await,
-            Pipeline::Layered(service) => service.send(request).await,
+/// The future of [`Pipeline::send`]: the stack's own future, no extra state machine.
+pub(crate) struct PipelineFuture {
+    inner: Sending,
+    /// The logical request's span, entered on each poll; `None` when not wanted.
+    #[cfg(feature = "tracing")]
+    span: Option<tracing::Span>,
+}
+
+enum Sending {
+    Direct(<Stack as Service<http::Request<Body>>>::Future),
+    Layered(TransportFuture),
+}
+
+impl Future for PipelineFuture {
+    type Output = Result<http::Response<Body>, Error>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = self.get_mut();
+        #[cfg(feature = "tracing")]
+        let _entered = this.span.as_ref().map(tracing::Span::enter);
+        match &mut this.inner {
+            Sending::Direct(future) => Pin::new(future).poll(cx),
+            Sending::Layered(future) => future.as_mut().poll(cx),
         }
+    }
+}
+
+impl fmt::Debug for PipelineFuture {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("PipelineFuture")
     }
 }
 

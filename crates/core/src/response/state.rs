@@ -117,6 +117,9 @@ impl BodyState {
     /// Chooses the view of an encoded body before its first byte is read: the bytes as
     /// received, or the decoder over them with the received bytes counted. Idempotent.
     fn prepare(&mut self, take: Take) {
+        if !self.body.as_ref().is_some_and(Body::is_encoded) {
+            return;
+        }
         let Some(body) = self.body.take() else {
             return;
         };
