@@ -313,27 +313,37 @@ macro_rules! decompression {
             }
 
             #[$($test)*]
-            $($async)? fn gzip_from_a_real_server_is_decoded() {
-                let plain = text(2000);
-                let wire = Bytes::from(gzip(&plain));
-                let sent = wire.clone();
+            $($async)? fn every_codec_from_a_real_server_is_decoded() {
+                let plain = Bytes::from(text(2000));
+                let body = plain.clone();
                 let server = xhttp_testkit::Server::http1(move |request| {
+                    let coding = request.uri().path().trim_start_matches('/').to_owned();
+                    let wire = match coding.as_str() {
+                        "gzip" => gzip(&body),
+                        "deflate" => zlib(&body),
+                        "br" => br(&body),
+                        _ => zstd(&body),
+                    };
                     let accepted = request.headers().get("accept-encoding").cloned();
-                    let mut response = http::Response::new(sent.clone());
-                    response.headers_mut().insert("content-encoding", "gzip".parse().unwrap());
+                    let mut response = http::Response::new(Bytes::from(wire));
+                    response.headers_mut().insert("content-encoding", coding.parse().unwrap());
                     if let Some(accepted) = accepted {
                         response.headers_mut().insert("x-accepted", accepted);
                     }
                     response
                 });
                 let client = <$client>::builder().build().unwrap();
-                let response = client.get(server.url("/")).send() $($await)* .unwrap();
-                assert_eq!(response.content().unwrap(), &plain[..]);
-                assert_eq!(response.num_bytes_downloaded(), wire.len() as u64);
-                assert_eq!(response.headers().get("x-accepted").unwrap(), "gzip, deflate, br, zstd");
-                let mut response = client.get(server.url("/")).stream() $($await)* .unwrap();
-                let raw = body::raw_chunks(&mut response, None) $($await)* .unwrap().concat();
-                assert_eq!(raw, wire);
+                for (coding, encode) in [("gzip", gzip as fn(&[u8]) -> Vec<u8>), ("deflate", zlib), ("br", br), ("zstd", zstd)] {
+                    let wire = encode(&plain);
+                    let url = server.url(&format!("/{coding}"));
+                    let response = client.get(&url).send() $($await)* .unwrap();
+                    assert_eq!(response.content().unwrap(), &plain, "{coding}");
+                    assert_eq!(response.num_bytes_downloaded(), wire.len() as u64, "{coding}");
+                    assert_eq!(response.headers().get("x-accepted").unwrap(), "gzip, deflate, br, zstd");
+                    let mut response = client.get(&url).stream() $($await)* .unwrap();
+                    let raw = body::raw_chunks(&mut response, None) $($await)* .unwrap().concat();
+                    assert_eq!(raw, wire, "{coding}");
+                }
             }
         }
     };
