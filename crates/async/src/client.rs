@@ -53,7 +53,10 @@ impl AsyncClient {
     /// A client with httpx's defaults.
     pub fn new() -> AsyncClient {
         // The default config has no patterns of its own to check.
-        AsyncClient::with_config(ClientConfig::default(), Plan::default())
+        AsyncClient::with_config(
+            ClientConfig::with_accept_encoding(Self::ACCEPT_ENCODING),
+            Plan::default(),
+        )
     }
 
     /// A builder with httpx's defaults.
@@ -177,6 +180,7 @@ impl AsyncClient {
             .await
             .map_err(attach)?;
         let mut response = Response::<Async>::from_http(response, ());
+        response.set_read_limit(self.inner.config.max_response_body);
         if mode == SendMode::Read {
             if let Err(error) = response.read().await {
                 let error = match response.request() {
@@ -229,6 +233,9 @@ impl ClientFlavor for AsyncClient {
     type Flavor = Async;
     type Transport = BoxTransport;
     type Pending = Pending;
+
+    const ACCEPT_ENCODING: Option<&'static str> =
+        crate::layers::decompression::ACCEPT_ENCODING_VALUE;
 
     fn from_config(config: ClientConfig<BoxTransport>) -> Result<AsyncClient, Error> {
         let plan = Plan::new(&config)?;

@@ -2,9 +2,14 @@
 //!
 //! ```text
 //! per logical request   user layers (layer_per_request) -> auth -> redirects (history)
-//! per hop               hooks -> cookies -> user layers (layer_per_hop)
+//!                       -> retries (a pass-through without a policy)
+//! per hop               hooks -> cookies -> decompression -> trace (feature `tracing`)
+//!                       -> user layers (layer_per_hop)
 //! routing               Dispatch -> transport
 //! ```
+//!
+//! With the `tracing` feature, each logical request runs in a `DEBUG` span `request`
+//! (created only when a subscriber wants it).
 //!
 //! Without user layers every service is concrete: one future, held inline in the
 //! `Pending` box; with them, the user's part is erased into `BoxTransport`s.
@@ -23,12 +28,30 @@ use xhttp_core::{Body, CookieStore, Error, Url};
 
 use crate::dispatch::{Dispatch, DispatchFuture};
 use crate::layers::redirect::Standard;
-use crate::layers::{AuthLayer, CookieLayer, HooksLayer, RedirectLayer};
-use crate::layers::{AuthService, Cookies, HookService, Redirect};
+use crate::layers::{AuthLayer, CookieLayer, DecompressionLayer, HooksLayer, RedirectLayer};
+use crate::layers::{AuthService, Cookies, Decompression, HookService, Redirect};
+use crate::layers::{Retry, RetryLayer};
 use crate::transport::{BoxTransport, TransportFuture};
 
 /// The per-logical-request stack without user layers.
-pub(crate) type Stack = AuthService<Redirect<HookService<Cookies<Hop>>, Standard>>;
+pub(crate) type Stack =
+    AuthService<Redirect<Retry<HookService<Cookies<Decompression<Traced<Hop>>>>>, Standard>>;
+
+/// The hop, logged when the `tracing` feature is on.
+#[cfg(feature = "tracing")]
+type Traced<S> = crate::layers::Trace<S>;
+#[cfg(not(feature = "tracing"))]
+type Traced<S> = S;
+
+#[cfg(feature = "tracing")]
+fn traced(hop: Hop) -> Traced<Hop> {
+    crate::layers::TraceLayer::new().layer(hop)
+}
+
+#[cfg(not(feature = "tracing"))]
+fn traced(hop: Hop) -> Traced<Hop> {
+    hop
+}
 
 /// The whole stack: concrete, or erased when the user added per-request layers.
 #[derive(Clone)]
@@ -52,7 +75,15 @@ impl Pipeline {
             Some(store) => Arc::clone(store),
             None => Arc::new(NoStore),
         };
+        // The client's default headers carry `Accept-Encoding` (users can see and
+        // change it), so the layer does not add one.
+        let mut decompression = DecompressionLayer::new().accept_encoding(false);
+        if let Some(limit) = config.max_decompressed_body {
+            decompression = decompression.max_decoded_size(limit);
+        }
+        let hop = decompression.layer(traced(hop));
         let hop = HooksLayer::new(config.hooks.clone()).layer(CookieLayer::new(store).layer(hop));
+        let hop = RetryLayer::optional(config.retry.clone()).layer(hop);
         let redirects = RedirectLayer::new()
             .policy(Standard::new(config.max_redirects))
             .follow(config.follow_redirects);
@@ -67,15 +98,60 @@ impl Pipeline {
         Pipeline::Layered(service)
     }
 
-    /// Sends one logical request through the stack.
-    pub(crate) async fn send(
-        &self,
-        request: http::Request<Body>,
-    ) -> Result<http::Response<Body>, Error> {
-        match self {
-            Pipeline::Direct(stack) => stack.clone().call(request).await,
-            Pipeline::Layered(service) => service.send(request).await,
+    /// Sends one logical request through the stack (in its span, when traced).
+    pub(crate) fn send(&self, request: http::Request<Body>) -> PipelineFuture {
+        #[cfg(feature = "tracing")]
+        let span = {
+            let span = tracing::debug_span!(
+                target: "xhttp",
+                "request",
+                method = %request.method(),
+                url = %crate::layers::trace::RedactedUri(request.uri()),
+            );
+            (!span.is_disabled()).then_some(span)
+        };
+        let inner = match self {
+            Pipeline::Direct(stack) => Sending::Direct(stack.clone().call(request)),
+            Pipeline::Layered(service) => Sending::Layered(service.send(request)),
+        };
+        PipelineFuture {
+            inner,
+            #[cfg(feature = "tracing")]
+            span,
         }
+    }
+}
+
+/// The future of [`Pipeline::send`]: the stack's own future, no extra state machine.
+pub(crate) struct PipelineFuture {
+    inner: Sending,
+    /// The logical request's span, entered on each poll; `None` when not wanted.
+    #[cfg(feature = "tracing")]
+    span: Option<tracing::Span>,
+}
+
+enum Sending {
+    Direct(<Stack as Service<http::Request<Body>>>::Future),
+    Layered(TransportFuture),
+}
+
+impl Future for PipelineFuture {
+    type Output = Result<http::Response<Body>, Error>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = self.get_mut();
+        #[cfg(feature = "tracing")]
+        let _entered = this.span.as_ref().map(tracing::Span::enter);
+        match &mut this.inner {
+            Sending::Direct(future) => Pin::new(future).poll(cx),
+            Sending::Layered(future) => future.as_mut().poll(cx),
+        }
+    }
+}
+
+impl fmt::Debug for PipelineFuture {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("PipelineFuture")
     }
 }
 

@@ -133,6 +133,8 @@ impl ClientFlavor for Client {
     type Transport = BoxTransport;
     type Pending = Result<Response<Blocking>, Error>;
 
+    const ACCEPT_ENCODING: Option<&'static str> = AsyncClient::ACCEPT_ENCODING;
+
     fn from_config(config: ClientConfig<BoxTransport>) -> Result<Client, Error> {
         Ok(Client {
             inner: AsyncClient::from_config(config)?,

@@ -40,6 +40,7 @@ pub mod proxy;
 pub mod query;
 pub mod request;
 pub mod response;
+pub mod retry;
 pub mod status;
 pub mod text;
 pub mod timeout;

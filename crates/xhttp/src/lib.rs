@@ -82,6 +82,8 @@ pub mod mounts {
 }
 #[cfg(feature = "blocking")]
 pub use xhttp_blocking::Client;
+/// When and how requests are retried (`ClientBuilder::retry`, `layers::RetryLayer`).
+pub use xhttp_core::retry::RetryPolicy;
 
 #[cfg(feature = "blocking")]
 mod api;
@@ -126,7 +128,8 @@ pub mod client {
 
 pub use xhttp_async::body_channel;
 
-/// xhttp's middleware as public tower layers: redirects, auth, cookies, hooks. The
+/// xhttp's middleware as public tower layers: redirects, auth, cookies, hooks,
+/// decompression, retries, tracing. The
 /// clients compose them; they also wrap other HTTP services (a hyper-util client...).
 pub use xhttp_async::layers;
 

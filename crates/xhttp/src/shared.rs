@@ -60,7 +60,10 @@ impl Shared {
     }
 
     fn config(self) -> ClientConfig<BoxTransport> {
-        let mut config = ClientConfig::default();
+        // The same default headers as a built client, Accept-Encoding included.
+        let mut config = ClientConfig::with_accept_encoding(
+            <AsyncClient as xhttp_core::client::ClientFlavor>::ACCEPT_ENCODING,
+        );
         config.http.verify = self.verify;
         config.trust_env = self.trust_env;
         // Each call gets a jar of its own (see `fresh_jar`).

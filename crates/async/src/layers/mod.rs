@@ -7,10 +7,13 @@
 //! | [`AuthLayer`] | [`AuthService`] | drives `Auth` flows (Basic, Digest...), challenges in history |
 //! | [`CookieLayer`] | [`Cookies`] | a cookie store in and out on every hop |
 //! | [`HooksLayer`] | [`HookService`] | event hooks on every hop |
+//! | [`RetryLayer`] | [`Retry`] | retries by a [`RetryPolicy`]: backoff, `Retry-After`, idempotency (opt-in) |
+//! | `TraceLayer` | `Trace` | httpx's log line per hop through `tracing` (feature `tracing`) |
+//! | [`DecompressionLayer`] | [`Decompression`] | undoes `Content-Encoding` (gzip, deflate, br, zstd), keeping the raw bytes reachable |
 //!
 //! The clients compose, per logical request: user layers (`layer_per_request`) -> auth
-//! -> redirects; per hop: hooks -> cookies -> user layers (`layer_per_hop`) -> routing
-//! to a transport.
+//! -> redirects -> retries (when a policy is set); per hop: hooks -> cookies ->
+//! decompression -> trace -> user layers (`layer_per_hop`) -> routing to a transport.
 //!
 //! Each service is generic over the request body ([`ReplayBody`]) and the response body
 //! (hooks: xhttp's `Body` only), takes any inner error `Into<BoxError>` (see
@@ -39,16 +42,24 @@
 pub mod auth;
 mod body;
 pub mod cookies;
+pub mod decompression;
 mod error;
 pub mod future;
 pub mod hooks;
 mod read;
 pub mod redirect;
+pub mod retry;
+#[cfg(feature = "tracing")]
+pub mod trace;
 
 pub use auth::{AuthLayer, AuthService};
 pub use body::ReplayBody;
 pub use cookies::{CookieLayer, Cookies};
+pub use decompression::{Decompression, DecompressionLayer};
 pub use error::into_error;
 pub use hooks::{HookService, HooksLayer};
 pub use read::HISTORY_BODY_LIMIT;
 pub use redirect::{Redirect, RedirectLayer};
+pub use retry::{Retry, RetryLayer, RetryPolicy};
+#[cfg(feature = "tracing")]
+pub use trace::{Trace, TraceLayer};

@@ -1,7 +1,9 @@
 //! [`Body`]: what a request or response carries.
 
+mod encoded;
 mod form;
 mod json;
+mod limit;
 mod reader;
 pub(crate) mod segment;
 
@@ -17,9 +19,12 @@ use sync_wrapper::SyncWrapper;
 
 use crate::{BoxError, Error, ErrorKind};
 
+pub use encoded::DecodeFn;
+use encoded::Encoded;
 pub(crate) use form::{decode_pairs, query_pairs};
 pub use form::{encode_form, form_pairs};
 pub use json::encode_json;
+pub use limit::{body_too_large, format_size};
 pub use reader::{READ_CHUNK, ReaderBody};
 use segment::Segment;
 
@@ -56,6 +61,7 @@ enum Kind {
     Full(Option<Bytes>, Bytes),
     Stream(SyncWrapper<DynBody>, Option<u64>),
     Reader(Option<ReaderBody>),
+    Encoded(Box<Encoded>),
 }
 
 impl Body {
@@ -169,7 +175,7 @@ impl Body {
             Kind::Reader(Some(reader)) => Some(Body {
                 kind: Kind::Reader(Some(reader.try_clone()?)),
             }),
-            Kind::Stream(..) | Kind::Reader(None) => None,
+            Kind::Stream(..) | Kind::Reader(None) | Kind::Encoded(_) => None,
         }
     }
 
@@ -178,7 +184,7 @@ impl Body {
         match &self.kind {
             Kind::Empty | Kind::Full(..) => true,
             Kind::Reader(Some(reader)) => reader.is_replayable(),
-            Kind::Stream(..) | Kind::Reader(None) => false,
+            Kind::Stream(..) | Kind::Reader(None) | Kind::Encoded(_) => false,
         }
     }
 
@@ -187,7 +193,7 @@ impl Body {
         match &self.kind {
             Kind::Empty => Some(&[]),
             Kind::Full(_, all) => Some(all),
-            Kind::Stream(..) | Kind::Reader(_) => None,
+            Kind::Stream(..) | Kind::Reader(_) | Kind::Encoded(_) => None,
         }
     }
 
@@ -197,7 +203,7 @@ impl Body {
         match &self.kind {
             Kind::Empty => Some(Bytes::new()),
             Kind::Full(_, all) => Some(all.clone()),
-            Kind::Stream(..) | Kind::Reader(_) => None,
+            Kind::Stream(..) | Kind::Reader(_) | Kind::Encoded(_) => None,
         }
     }
 
@@ -208,6 +214,7 @@ impl Body {
             Kind::Full(_, all) => Some(all.len() as u64),
             Kind::Stream(_, length) => *length,
             Kind::Reader(reader) => reader.as_ref().and_then(ReaderBody::length),
+            Kind::Encoded(_) => None,
         }
     }
 
@@ -229,6 +236,63 @@ impl Body {
     pub fn is_reader(&self) -> bool {
         matches!(&self.kind, Kind::Reader(Some(_)))
     }
+
+    /// A response body whose bytes as received (`raw`) still carry content codings,
+    /// and `decode`, which turns the raw body into the decoded one. For decompression
+    /// layers: the body keeps both views.
+    ///
+    /// Polled as an `http_body::Body`, it gives the decoded bytes (`decode` runs on the
+    /// first poll); [`into_raw`](Body::into_raw) gives the bytes as received and
+    /// [`into_decoded`](Body::into_decoded) the decoded body. One-shot, like a stream.
+    ///
+    /// ```
+    /// use xhttp_core::Body;
+    ///
+    /// let body = Body::encoded(Body::from("ABC"), |raw| raw);
+    /// assert!(body.is_encoded());
+    /// assert_eq!(body.into_raw().as_bytes(), Some(&b"ABC"[..]));
+    /// ```
+    pub fn encoded(raw: Body, decode: impl FnOnce(Body) -> Body + Send + 'static) -> Body {
+        let decode: DecodeFn = Box::new(decode);
+        Body {
+            kind: Kind::Encoded(Box::new(Encoded {
+                raw,
+                decode: SyncWrapper::new(decode),
+            })),
+        }
+    }
+
+    /// Whether this body was made by [`encoded`](Body::encoded) and not polled yet.
+    pub fn is_encoded(&self) -> bool {
+        matches!(&self.kind, Kind::Encoded(_))
+    }
+
+    /// The bytes as received: for an [`encoded`](Body::encoded) body not polled yet,
+    /// the raw body (its decoder is dropped); any other body is itself.
+    pub fn into_raw(self) -> Body {
+        match self.kind {
+            Kind::Encoded(encoded) => encoded.raw,
+            kind => Body { kind },
+        }
+    }
+
+    /// The decoded body: for an [`encoded`](Body::encoded) body, its decoder applied to
+    /// the raw body; any other body is itself.
+    pub fn into_decoded(self) -> Body {
+        match self.kind {
+            Kind::Encoded(encoded) => encoded.decode(),
+            kind => Body { kind },
+        }
+    }
+
+    /// The raw body and its decoder, for an [`encoded`](Body::encoded) body; `Err` with
+    /// the body itself for any other.
+    pub fn into_encoded_parts(self) -> Result<(Body, DecodeFn), Body> {
+        match self.kind {
+            Kind::Encoded(encoded) => Ok((encoded.raw, encoded.decode.into_inner())),
+            kind => Err(Body { kind }),
+        }
+    }
 }
 
 impl Default for Body {
@@ -249,6 +313,7 @@ impl fmt::Debug for Body {
                 None => f.write_str("Body(reader)"),
             },
             Kind::Reader(None) => f.write_str("Body(reader taken)"),
+            Kind::Encoded(encoded) => fmt::Debug::fmt(encoded, f),
         }
     }
 }
@@ -261,7 +326,14 @@ impl http_body::Body for Body {
         self: Pin<&mut Self>,
         cx: &mut Context<'_>,
     ) -> Poll<Option<Result<Frame<Bytes>, Error>>> {
-        match &mut self.get_mut().kind {
+        let this = self.get_mut();
+        // The first poll starts decoding: the body becomes the decoded one.
+        while let Kind::Encoded(_) = this.kind {
+            if let Kind::Encoded(encoded) = std::mem::replace(&mut this.kind, Kind::Empty) {
+                *this = encoded.decode();
+            }
+        }
+        match &mut this.kind {
             Kind::Empty => Poll::Ready(None),
             Kind::Full(rest, _) => Poll::Ready(rest.take().map(|bytes| Ok(Frame::data(bytes)))),
             Kind::Stream(stream, _) => stream
@@ -271,6 +343,10 @@ impl http_body::Body for Body {
                 .map(|frame| frame.map(|frame| frame.map_err(error_from_box))),
             Kind::Reader(_) => Poll::Ready(Some(Err(Error::new(ErrorKind::LocalProtocol)
                 .with_message("a reader body must be driven by a client, not polled directly")))),
+            // Replaced above: never reached.
+            Kind::Encoded(_) => Poll::Ready(Some(Err(
+                Error::new(ErrorKind::Decoding).with_message("an encoded body was not decoded")
+            ))),
         }
     }
 
@@ -278,7 +354,7 @@ impl http_body::Body for Body {
         match &self.kind {
             Kind::Empty => true,
             Kind::Full(rest, _) => rest.is_none(),
-            Kind::Stream(..) | Kind::Reader(_) => false,
+            Kind::Stream(..) | Kind::Reader(_) | Kind::Encoded(_) => false,
         }
     }
 
@@ -295,6 +371,8 @@ impl http_body::Body for Body {
                 Some(length) => SizeHint::with_exact(length),
                 None => SizeHint::default(),
             },
+            // The decoded length is not known before decoding.
+            Kind::Encoded(_) => SizeHint::default(),
         }
     }
 }

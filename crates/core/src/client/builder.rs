@@ -31,7 +31,7 @@ pub struct ClientBuilder<C: ClientFlavor> {
 impl<C: ClientFlavor> Default for ClientBuilder<C> {
     fn default() -> Self {
         ClientBuilder {
-            config: Ok(ClientConfig::default()),
+            config: Ok(ClientConfig::with_accept_encoding(C::ACCEPT_ENCODING)),
             cookies: Vec::new(),
             client: PhantomData,
         }

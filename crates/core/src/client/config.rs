@@ -12,6 +12,7 @@ use crate::http_options::HttpOptions;
 use crate::limits::Limits;
 use crate::proxy::Proxy;
 use crate::query::QueryParams;
+use crate::retry::RetryPolicy;
 use crate::timeout::Timeout;
 use crate::trace::Trace;
 use crate::url::Url;
@@ -20,11 +21,23 @@ use crate::url::Url;
 pub const DEFAULT_MAX_REDIRECTS: usize = 20;
 
 /// The headers every client starts with: `Accept: */*` and
-/// `User-Agent: xhttp/VERSION`. (`Accept-Encoding` is added by the decompression layer
-/// for exactly the codecs it has.)
+/// `User-Agent: xhttp/VERSION`. (The clients add `Accept-Encoding` for exactly the
+/// codecs they were built with: see [`default_headers_with`].)
 pub fn default_headers() -> Headers {
+    default_headers_with(None)
+}
+
+/// The default headers with `Accept-Encoding: accept_encoding` when it is given (the
+/// codecs a client's decompression layer has, e.g. `"gzip, deflate, br, zstd"`).
+pub fn default_headers_with(accept_encoding: Option<&'static str>) -> Headers {
     let mut headers = http::HeaderMap::with_capacity(4);
     headers.insert(http::header::ACCEPT, http::HeaderValue::from_static("*/*"));
+    if let Some(codecs) = accept_encoding {
+        headers.insert(
+            http::header::ACCEPT_ENCODING,
+            http::HeaderValue::from_static(codecs),
+        );
+    }
     headers.insert(
         http::header::USER_AGENT,
         http::HeaderValue::from_static(concat!("xhttp/", env!("CARGO_PKG_VERSION"))),
@@ -80,6 +93,23 @@ pub struct ClientConfig<T> {
     pub layers_per_request: Vec<LayerFn<T>>,
     /// A trace callback for every request (called before a request's own).
     pub trace: Option<Trace>,
+    /// How requests are retried; `None` (the default): never by the retry layer.
+    pub retry: Option<RetryPolicy>,
+    /// The most a decoded (decompressed) response body may hold; `None`: no limit.
+    pub max_decompressed_body: Option<u64>,
+    /// The most `send()` and `read()` may buffer of a response body; `None`: no limit.
+    pub max_response_body: Option<u64>,
+}
+
+impl<T> ClientConfig<T> {
+    /// The defaults, with `Accept-Encoding: accept_encoding` among the headers when
+    /// given (see [`default_headers_with`]).
+    pub fn with_accept_encoding(accept_encoding: Option<&'static str>) -> Self {
+        ClientConfig {
+            headers: default_headers_with(accept_encoding),
+            ..ClientConfig::default()
+        }
+    }
 }
 
 /// A user layer, erased: wraps a service (the client's transport type) into another.
@@ -107,6 +137,9 @@ impl<T> Default for ClientConfig<T> {
             layers_per_hop: Vec::new(),
             layers_per_request: Vec::new(),
             trace: None,
+            retry: None,
+            max_decompressed_body: None,
+            max_response_body: None,
         }
     }
 }
@@ -132,6 +165,9 @@ impl<T: fmt::Debug> fmt::Debug for ClientConfig<T> {
             .field("layers_per_hop", &self.layers_per_hop.len())
             .field("layers_per_request", &self.layers_per_request.len())
             .field("trace", &self.trace)
+            .field("retry", &self.retry)
+            .field("max_decompressed_body", &self.max_decompressed_body)
+            .field("max_response_body", &self.max_response_body)
             .finish()
     }
 }

@@ -10,6 +10,7 @@
 mod builder;
 mod builder_hooks;
 mod builder_http;
+mod builder_layers2;
 mod builder_proxy;
 mod builder_trace;
 mod config;
@@ -19,7 +20,9 @@ mod payload;
 mod request_builder;
 
 pub use builder::ClientBuilder;
-pub use config::{ClientConfig, DEFAULT_MAX_REDIRECTS, LayerFn, default_headers};
+pub use config::{
+    ClientConfig, DEFAULT_MAX_REDIRECTS, LayerFn, default_headers, default_headers_with,
+};
 pub use into_url::IntoUrl;
 pub use merge::{AuthChoice, RequestParts, merge_request};
 pub use request_builder::RequestBuilder;
@@ -54,6 +57,10 @@ pub trait ClientFlavor: Clone + Send + Sync + Sized + 'static {
 
     /// Sends a request built by a [`RequestBuilder`] (or the error that stopped it).
     fn dispatch(&self, request: Result<Request, Error>, mode: SendMode) -> Self::Pending;
+
+    /// The `Accept-Encoding` a new client's default headers carry: the content codings
+    /// the client can decode (`None`: the header is not added).
+    const ACCEPT_ENCODING: Option<&'static str> = None;
 }
 
 /// A client's erased service type (its transport type): what user layers given to

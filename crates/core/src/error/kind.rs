@@ -61,6 +61,10 @@ pub enum ErrorKind {
     StreamConsumed,
     /// A body was read after it was closed.
     StreamClosed,
+    /// A response body was larger than a limit the client was given: the decoded size
+    /// (`max_decompressed_body`, a decompression-bomb guard) or what `send()` / `read()`
+    /// may buffer (`max_response_body`). The message names the limit.
+    BodyTooLarge,
     /// The response body was asked for before it was read.
     ResponseNotRead,
     /// The request body was asked for before it was read.
@@ -117,7 +121,11 @@ impl ErrorKind {
     /// Anything that went wrong while sending a request and reading its response
     /// (httpx's `RequestError`).
     pub fn is_request(self) -> bool {
-        self.is_transport() || matches!(self, Self::Decoding | Self::TooManyRedirects)
+        self.is_transport()
+            || matches!(
+                self,
+                Self::Decoding | Self::TooManyRedirects | Self::BodyTooLarge
+            )
     }
 
     /// Misuse of a body's reading state (httpx's `StreamError`).
@@ -155,6 +163,7 @@ impl ErrorKind {
             Self::CookieConflict => "cookie conflict",
             Self::StreamConsumed => "stream consumed",
             Self::StreamClosed => "stream closed",
+            Self::BodyTooLarge => "body too large",
             Self::ResponseNotRead => "response not read",
             Self::RequestNotRead => "request not read",
             Self::BlockingInsideRuntime => "blocking call inside the runtime",

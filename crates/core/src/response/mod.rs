@@ -13,6 +13,7 @@ mod state;
 mod status_error;
 mod text;
 mod text_stream;
+mod wire;
 
 use std::fmt;
 use std::time::Duration;
@@ -319,9 +320,23 @@ impl<F: Flavor> Response<F> {
         self.meta.timings
     }
 
-    /// Bytes received so far, as they came from the transport.
+    /// Bytes received so far, as they came from the transport: before decompression
+    /// (httpx's `num_bytes_downloaded`).
     pub fn num_bytes_downloaded(&self) -> u64 {
         self.state.downloaded()
+    }
+
+    /// The most bytes `read()` (and `send()`, which reads) may buffer; `None` for no
+    /// limit. Past it, reading fails with `BodyTooLarge` and the body is closed.
+    /// Clients set it from `ClientBuilder::max_response_body`. Streaming iterators are
+    /// not limited by it.
+    pub fn set_read_limit(&mut self, limit: Option<u64>) {
+        self.state.set_read_limit(limit);
+    }
+
+    /// The limit set by [`set_read_limit`](Response::set_read_limit).
+    pub fn read_limit(&self) -> Option<u64> {
+        self.state.read_limit()
     }
 
     /// The whole body, once it was read; a `ResponseNotRead` error before.

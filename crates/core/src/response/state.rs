@@ -1,13 +1,23 @@
 //! The reading state of a response body: streaming -> read -> closed.
+//!
+//! **Raw and decoded views.** A body with content codings arrives as
+//! [`Body::encoded`] (the decompression layer's doing): the bytes as received plus
+//! their decoder. Nothing is decoded until the body is read: raw iterators take the
+//! raw body ([`Body::into_raw`]); reading or decoded iterators run the decoder over the
+//! raw body, counting the raw bytes on the way in ([`super::wire::Counted`]), so
+//! `num_bytes_downloaded` is always the bytes as received.
 
 use std::pin::Pin;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::task::{Context, Poll, ready};
 use std::time::Instant;
 
 use bytes::{Bytes, BytesMut};
 use http_body::Body as _;
 
-use crate::body::Body;
+use super::wire::Counted;
+use crate::body::{Body, body_too_large};
 use crate::context::ResponseMeta;
 use crate::{Error, ErrorKind};
 
@@ -24,8 +34,13 @@ pub(crate) struct BodyState {
     consumed: bool,
     /// The body was closed (or ended).
     closed: bool,
-    /// Bytes received from the transport so far.
+    /// Bytes received from the transport so far (of a body read without decoding).
     downloaded: u64,
+    /// Bytes received from the transport so far, counted under the decoder, once an
+    /// encoded body started decoding.
+    wire: Option<Arc<AtomicU64>>,
+    /// The most `read` may gather (the client's `max_response_body`).
+    read_limit: Option<u64>,
     /// Bytes discarded by `close` so far.
     drained: usize,
     /// The body was read but deliberately not kept (a history entry over its limit).
@@ -53,6 +68,8 @@ impl BodyState {
             consumed: false,
             closed: false,
             downloaded: 0,
+            wire: None,
+            read_limit: None,
             drained: 0,
             not_kept: false,
         }
@@ -67,6 +84,8 @@ impl BodyState {
             gathering: BytesMut::new(),
             consumed: true,
             closed: true,
+            wire: None,
+            read_limit: None,
             drained: 0,
             not_kept: false,
         }
@@ -104,7 +123,40 @@ impl BodyState {
     }
 
     pub(crate) fn downloaded(&self) -> u64 {
-        self.downloaded
+        match &self.wire {
+            Some(wire) => wire.load(Ordering::Relaxed),
+            None => self.downloaded,
+        }
+    }
+
+    pub(crate) fn read_limit(&self) -> Option<u64> {
+        self.read_limit
+    }
+
+    pub(crate) fn set_read_limit(&mut self, limit: Option<u64>) {
+        self.read_limit = limit;
+    }
+
+    /// Chooses the view of an encoded body before its first byte is read: the bytes as
+    /// received, or the decoder over them with the received bytes counted. Idempotent.
+    fn prepare(&mut self, take: Take) {
+        if !self.body.as_ref().is_some_and(Body::is_encoded) {
+            return;
+        }
+        let Some(body) = self.body.take() else {
+            return;
+        };
+        self.body = Some(match take {
+            Take::Raw => body.into_raw(),
+            Take::Decoded => match body.into_encoded_parts() {
+                Ok((raw, decode)) => {
+                    let wire = Arc::new(AtomicU64::new(self.downloaded));
+                    self.wire = Some(Arc::clone(&wire));
+                    decode(Body::from_stream(Counted::new(raw, wire)))
+                }
+                Err(plain) => plain,
+            },
+        });
     }
 
     /// Gives back the unread body, for turning the response into its in-flight form.
@@ -124,6 +176,7 @@ impl BodyState {
         }
         self.check_unconsumed()?;
         self.consumed = true;
+        self.prepare(take);
         Ok(None)
     }
 
@@ -180,19 +233,35 @@ impl BodyState {
             return Poll::Ready(Ok(content.clone()));
         }
         self.check_unconsumed()?;
+        self.prepare(Take::Decoded);
         if self.gathering.is_empty() {
             if let Some(upper) = self
                 .body
                 .as_ref()
                 .and_then(|b| http_body::Body::size_hint(b).exact())
             {
-                self.gathering
-                    .reserve(usize::try_from(upper).unwrap_or(0).min(64 << 20));
+                self.gathering.reserve(
+                    usize::try_from(upper.min(self.read_limit.unwrap_or(u64::MAX)))
+                        .unwrap_or(0)
+                        .min(64 << 20),
+                );
             }
         }
         while let Some(chunk) = ready!(self.poll_chunk(cx, meta)) {
             match chunk {
-                Ok(chunk) => self.gathering.extend_from_slice(&chunk),
+                Ok(chunk) => {
+                    let total = (self.gathering.len() + chunk.len()) as u64;
+                    if let Some(limit) = self.read_limit.filter(|limit| total > *limit) {
+                        self.gathering = BytesMut::new();
+                        self.finish(meta);
+                        return Poll::Ready(Err(body_too_large(
+                            "response body",
+                            limit,
+                            "max_response_body",
+                        )));
+                    }
+                    self.gathering.extend_from_slice(&chunk);
+                }
                 Err(error) => {
                     self.gathering = BytesMut::new();
                     return Poll::Ready(Err(error));
@@ -213,6 +282,8 @@ impl BodyState {
         if self.closed || self.consumed {
             return Poll::Ready(());
         }
+        // What is discarded need not be decoded.
+        self.prepare(Take::Raw);
         while self.drained < DRAIN_LIMIT {
             match ready!(self.poll_chunk(cx, meta)) {
                 Some(Ok(chunk)) => self.drained += chunk.len(),
