@@ -31,6 +31,20 @@ fn main() {
     count("builder+build+into_http", || {
         let _ = std::hint::black_box(client.get(&url).build().unwrap().into_http());
     });
+    let server = xhttp_testkit::Server::http1(|_| {
+        http::Response::new(bytes::Bytes::from_static(&[b'x'; 100]))
+    });
+    let target = server.url("/small");
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    count("full GET on a local server (async)", || {
+        let response = runtime
+            .block_on(client.get(target.as_str()).send())
+            .unwrap();
+        std::hint::black_box(response.content().unwrap().len());
+    });
     count("headers clone", || {
         let _ = std::hint::black_box(xhttp::client::ClientFlavor::config(&client).headers.clone());
     });

@@ -101,7 +101,7 @@ impl AsyncClient {
             .limits(config.limits)
             .env(config.env.clone(), config.trust_env)
             .build();
-        let default_transport = BoxTransport::new(http.clone());
+        let default_transport = BoxTransport::from(http.clone());
         let routes = Routes::build(&config, plan, &http);
         let dispatch = Dispatch::new(
             config.transport.clone(),

@@ -64,7 +64,7 @@ impl Routes {
     ) -> Routes {
         let mut mounts = Mounts::new();
         let through =
-            |proxy: &Proxy| Target::Transport(BoxTransport::new(http.with_proxy(Some(proxy))));
+            |proxy: &Proxy| Target::Transport(BoxTransport::from(http.with_proxy(Some(proxy))));
         if config.trust_env && config.transport.is_none() && plan.proxies.is_empty() {
             for (pattern, proxy) in env_mounts(&config.env) {
                 let target = match proxy {

@@ -95,4 +95,6 @@ pub struct ResponseMeta {
     pub body_read: bool,
     /// Where the time went (see [`Timings`]).
     pub timings: Timings,
+    /// What the transport knew of the connection (remote address, TLS), when it told.
+    pub connection: Option<Arc<crate::ConnectionInfo>>,
 }

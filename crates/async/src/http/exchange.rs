@@ -272,17 +272,19 @@ async fn send_on(
     };
     let head_at = std::time::Instant::now();
     let (mut parts, incoming): (_, Incoming) = response.into_parts();
-    parts.extensions.insert(info);
+    check_head_size(&parts.headers, shared.options.max_response_header_bytes)
+        .map_err(Failure::Failed)?;
     if let Some(reason) = parts.extensions.remove::<hyper::ext::ReasonPhrase>() {
         let phrase = bytes::Bytes::copy_from_slice(reason.as_bytes());
         parts
             .extensions
             .insert(xhttp_core::response::ReasonPhrase(phrase));
     }
-    let timings = &mut parts
-        .extensions
-        .get_or_insert_default::<ResponseMeta>()
-        .timings;
+    // One extension entry for everything the transport tells: the connection travels in
+    // the response's metadata.
+    let meta = parts.extensions.get_or_insert_default::<ResponseMeta>();
+    meta.connection = Some(info);
+    let timings = &mut meta.timings;
     if let Some(phases) = phases {
         timings.dns = phases.dns;
         timings.connect = phases.connect;
@@ -292,6 +294,21 @@ async fn send_on(
     timings.mark_response_head(head_at);
     let body = ResponseBody::new(incoming, timeout.read(), total, Some(lease));
     Ok(http::Response::from_parts(parts, Body::from_stream(body)))
+}
+
+/// The response head must fit `limit` bytes (names, values and the `: ` and CRLF of each
+/// line, as on the wire).
+fn check_head_size(headers: &http::HeaderMap, limit: usize) -> Result<(), Error> {
+    let size: usize = headers
+        .iter()
+        .map(|(name, value)| name.as_str().len() + value.len() + 4)
+        .sum();
+    if size > limit {
+        return Err(Error::new(ErrorKind::RemoteProtocol).with_message(format!(
+            "the response head is larger than allowed ({size} bytes, limit {limit})"
+        )));
+    }
+    Ok(())
 }
 
 fn unsent_or_failed(

@@ -31,8 +31,9 @@ pub(crate) enum Via {
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub(crate) struct Key {
     pub(crate) scheme: Scheme,
-    /// The host as it goes on the wire: ASCII, IPv6 without brackets.
-    pub(crate) host: String,
+    /// The host as it goes on the wire: ASCII, IPv6 without brackets (shared: keys are
+    /// cloned into leases and the pool's map without allocating).
+    pub(crate) host: Arc<str>,
     pub(crate) port: u16,
     pub(crate) via: Via,
 }
@@ -58,10 +59,13 @@ impl Key {
         let host = uri.host().filter(|host| !host.is_empty()).ok_or_else(|| {
             Error::new(ErrorKind::InvalidUrl).with_message("request URL has no host")
         })?;
-        let host = host
-            .trim_start_matches('[')
-            .trim_end_matches(']')
-            .to_ascii_lowercase();
+        let host = host.trim_start_matches('[').trim_end_matches(']');
+        // One allocation: hosts from xhttp's own URLs are lower case already.
+        let host: Arc<str> = if host.bytes().any(|byte| byte.is_ascii_uppercase()) {
+            Arc::from(host.to_ascii_lowercase())
+        } else {
+            Arc::from(host)
+        };
         let port = uri.port_u16().unwrap_or(match scheme {
             Scheme::Http => 80,
             Scheme::Https => 443,
@@ -80,7 +84,7 @@ impl Key {
             None => self,
             Some(proxy) if self.scheme == Scheme::Http && proxy.forwards_http() => Key {
                 scheme: Scheme::Http,
-                host: proxy.host.clone(),
+                host: Arc::from(proxy.host.as_str()),
                 port: proxy.port,
                 via: Via::Forward(Arc::clone(proxy)),
             },
@@ -116,7 +120,7 @@ impl Key {
         let host = if self.host.contains(':') {
             format!("[{}]", self.host)
         } else {
-            self.host.clone()
+            self.host.to_string()
         };
         let text = match (self.scheme, self.port) {
             (Scheme::Http, 80) => format!("http://{host}"),
@@ -139,12 +143,12 @@ mod tests {
     fn default_ports_and_ipv6() {
         let key = Key::from_uri(&"https://[::1]/x".parse().unwrap()).unwrap();
         assert_eq!(
-            (key.scheme, key.host.as_str(), key.port),
+            (key.scheme, &*key.host, key.port),
             (Scheme::Https, "::1", 443)
         );
         assert_eq!(key.connect_uri().unwrap(), "https://[::1]/");
         let key = Key::from_uri(&"http://Example.com:8080/".parse().unwrap()).unwrap();
-        assert_eq!((key.host.as_str(), key.port), ("example.com", 8080));
+        assert_eq!((&*key.host, key.port), ("example.com", 8080));
     }
 
     #[test]
@@ -169,7 +173,7 @@ mod tests {
         assert_ne!(tunnel, https.clone());
         let socks = http.clone().through(Some(&proxy("socks5://p.test")));
         assert!(matches!(socks.via, Via::Tunnel(_)));
-        assert_eq!(socks.host, "a.test");
+        assert_eq!(&*socks.host, "a.test");
     }
 
     #[test]

@@ -72,6 +72,23 @@ impl<T: Transport> ErasedTransport for Erased<T> {
     }
 }
 
+/// A transport that is always ready and whose future is already boxed: called directly,
+/// without a second box around its future.
+struct ErasedReady<T>(T);
+
+impl<T> ErasedTransport for ErasedReady<T>
+where
+    T: Transport + Service<http::Request<Body>, Future = TransportFuture>,
+{
+    fn send(&self, request: http::Request<Body>) -> TransportFuture {
+        self.0.clone().call(request)
+    }
+
+    fn name(&self) -> &'static str {
+        std::any::type_name::<T>()
+    }
+}
+
 /// Any [`Transport`], type-erased and cheap to clone: what clients and mounts hold.
 #[derive(Clone)]
 pub struct BoxTransport {
@@ -83,6 +100,18 @@ impl BoxTransport {
     pub fn new<T: Transport>(transport: T) -> BoxTransport {
         BoxTransport {
             inner: Arc::new(Erased(transport)),
+        }
+    }
+
+    /// Erases a transport that keeps the transport contract to the letter (`poll_ready`
+    /// always ready) and already boxes its future: calls skip `poll_ready` and a second
+    /// box. xhttp's own transports are built this way.
+    pub fn new_ready<T>(transport: T) -> BoxTransport
+    where
+        T: Transport + Service<http::Request<Body>, Future = TransportFuture>,
+    {
+        BoxTransport {
+            inner: Arc::new(ErasedReady(transport)),
         }
     }
 
@@ -112,14 +141,14 @@ impl Service<http::Request<Body>> for BoxTransport {
     }
 }
 
-impl From<crate::http::HttpTransport> for BoxTransport {
-    fn from(transport: crate::http::HttpTransport) -> BoxTransport {
-        BoxTransport::new(transport)
+impl From<MockTransport> for BoxTransport {
+    fn from(transport: MockTransport) -> BoxTransport {
+        BoxTransport::new_ready(transport)
     }
 }
 
-impl From<MockTransport> for BoxTransport {
-    fn from(transport: MockTransport) -> BoxTransport {
-        BoxTransport::new(transport)
+impl From<crate::http::HttpTransport> for BoxTransport {
+    fn from(transport: crate::http::HttpTransport) -> BoxTransport {
+        BoxTransport::new_ready(transport)
     }
 }

@@ -251,6 +251,7 @@ impl<F: Flavor> Response<F> {
     pub fn connection_info(&self) -> Option<&crate::ConnectionInfo> {
         self.extensions
             .get::<std::sync::Arc<crate::ConnectionInfo>>()
+            .or(self.meta.connection.as_ref())
             .map(|info| &**info)
     }
 

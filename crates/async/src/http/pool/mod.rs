@@ -614,7 +614,7 @@ pub mod bench {
     fn key(index: usize) -> Key {
         Key {
             scheme: Scheme::Http,
-            host: format!("origin{index}.test"),
+            host: format!("origin{index}.test").into(),
             port: 80,
             via: crate::http::key::Via::Direct,
         }
