@@ -182,6 +182,7 @@ enum Workload {
     Upload,
     Construct,
     Headers,
+    UploadHeaders,
 }
 
 impl Workload {
@@ -193,6 +194,7 @@ impl Workload {
             Workload::Upload => "upload",
             Workload::Construct => "construct",
             Workload::Headers => "headers",
+            Workload::UploadHeaders => "upload-headers",
         }
     }
 }
@@ -236,10 +238,11 @@ fn parse_args() -> Result<Args, Failure> {
         Some("upload") => Workload::Upload,
         Some("construct") => Workload::Construct,
         Some("headers") => Workload::Headers,
+        Some("upload-headers") => Workload::UploadHeaders,
         other => {
             return Err(Failure::Usage(format!(
-                "workload {other:?}: expected sequential, pool, download, upload, construct \
-                 or headers"
+                "workload {other:?}: expected sequential, pool, download, upload, construct, \
+                 headers or upload-headers"
             )));
         }
     };
@@ -285,7 +288,10 @@ fn parse_args() -> Result<Args, Failure> {
             _ => return Err(Failure::Usage(format!("unknown option {flag}"))),
         }
     }
-    let needs_url = !matches!(args.workload, Workload::Headers | Workload::Construct);
+    let needs_url = !matches!(
+        args.workload,
+        Workload::Headers | Workload::UploadHeaders | Workload::Construct
+    );
     if needs_url && args.url.is_empty() {
         return Err(Failure::Usage("--url is required".into()));
     }
@@ -477,7 +483,9 @@ enum AsyncClient {
 impl AsyncClient {
     async fn new(args: &Args) -> Result<AsyncClient, Failure> {
         Ok(match args.client {
-            ClientKind::HyperUtil if args.workload == Workload::Upload => {
+            ClientKind::HyperUtil
+                if matches!(args.workload, Workload::Upload | Workload::UploadHeaders) =>
+            {
                 AsyncClient::HyperUpload(HyperSender::new(args).await?)
             }
             ClientKind::HyperUtil => AsyncClient::HyperUtil(HyperSender::new(args).await?),
@@ -1108,11 +1116,15 @@ fn measure_construction(args: &Args) -> Result<(), Failure> {
     Ok(())
 }
 
-/// Sends one request to a listener of our own and prints the request head it read.
+/// Sends one request to a listener of our own and prints the request head it read: a GET
+/// (`headers`), or a POST with a small upload body (`upload-headers`), whose body the
+/// listener reads as its `content-length` says.
 fn show_headers(args: &Args) -> Result<(), Failure> {
+    const UPLOAD_PROBE_LEN: u64 = 100_000;
+    let upload = args.workload == Workload::UploadHeaders;
     let listener = TcpListener::bind("127.0.0.1:0").map_err(request_failure)?;
     let port = listener.local_addr().map_err(request_failure)?.port();
-    let body_len = args.body_len;
+    let body_len = if upload { 0 } else { args.body_len };
     let server = std::thread::spawn(move || -> std::io::Result<String> {
         let (mut stream, _) = listener.accept()?;
         stream.set_read_timeout(Some(Duration::from_secs(10)))?;
@@ -1126,6 +1138,28 @@ fn show_headers(args: &Args) -> Result<(), Failure> {
             }
             head.extend_from_slice(&buf[..n]);
         }
+        if upload {
+            // The body: as long as `content-length` says (bounded: 1 MiB at most).
+            let end = head
+                .windows(4)
+                .position(|w| w == b"\r\n\r\n")
+                .map_or(0, |i| i + 4);
+            let text = String::from_utf8_lossy(&head[..end]).to_ascii_lowercase();
+            let length = text
+                .lines()
+                .find_map(|line| line.strip_prefix("content-length:")?.trim().parse().ok())
+                .unwrap_or(0usize)
+                .min(1 << 20);
+            let mut read = head.len() - end;
+            while read < length {
+                let n = stream.read(&mut buf)?;
+                if n == 0 {
+                    break;
+                }
+                read += n;
+            }
+            head.truncate(end);
+        }
         let response = format!(
             "HTTP/1.1 200 OK\r\ncontent-length: {body_len}\r\nconnection: close\r\n\r\n{}",
             "x".repeat(body_len)
@@ -1133,9 +1167,24 @@ fn show_headers(args: &Args) -> Result<(), Failure> {
         stream.write_all(response.as_bytes())?;
         Ok(String::from_utf8_lossy(&head).into_owned())
     });
-    let url = format!("http://127.0.0.1:{port}/small");
+    let path = if upload { "upload" } else { "small" };
+    let url = format!("http://127.0.0.1:{port}/{path}");
     let deadline = Instant::now() + args.time_limit;
-    let sent = if args.client == ClientKind::XhttpBlocking {
+    let taken = Arc::new(AtomicU64::new(0));
+    let sent = if upload && args.client == ClientKind::XhttpBlocking {
+        blocking_upload(&xhttp::Client::new(), &url, UPLOAD_PROBE_LEN, &taken).map(drop)
+    } else if upload {
+        current_thread_runtime().and_then(|runtime| {
+            runtime.block_on(async {
+                let mut client = AsyncClient::new(args).await?;
+                let upload = client.upload(&url, UPLOAD_PROBE_LEN, &taken);
+                tokio::time::timeout_at(deadline.into(), upload)
+                    .await
+                    .map_err(|_| Failure::Request("the upload probe timed out".into()))?
+                    .map(drop)
+            })
+        })
+    } else if args.client == ClientKind::XhttpBlocking {
         run_blocking(&xhttp::Client::new(), &url, 1, 1, deadline, args)
     } else {
         current_thread_runtime().and_then(|runtime| {
@@ -1186,7 +1235,7 @@ fn choose_blocking_bridge() {
 fn main() -> ExitCode {
     choose_blocking_bridge();
     let result = parse_args().and_then(|args| match args.workload {
-        Workload::Headers => show_headers(&args),
+        Workload::Headers | Workload::UploadHeaders => show_headers(&args),
         Workload::Construct => measure_construction(&args),
         Workload::Download | Workload::Upload => measure_transfer(&args),
         Workload::Sequential | Workload::Pool => measure_requests(&args),
