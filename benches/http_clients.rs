@@ -65,7 +65,7 @@ use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use futures_core::Stream;
-use http::header::{ACCEPT, USER_AGENT};
+use http::header::{ACCEPT, ACCEPT_ENCODING, USER_AGENT};
 use http::{Method, Version};
 use http_body::{Frame, SizeHint};
 use http_body_util::{BodyExt, Empty};
@@ -83,6 +83,9 @@ static GLOBAL: &StatsAlloc<System> = &INSTRUMENTED_SYSTEM;
 /// The request headers every client sets explicitly (besides `host`).
 const ACCEPT_VALUE: &str = "*/*";
 const USER_AGENT_VALUE: &str = "bench";
+/// Every client sends the Accept-Encoding xhttp sends by default (nginx compresses
+/// nothing here), so that the request heads are the same.
+const ACCEPT_ENCODING_VALUE: &str = "gzip, deflate, br, zstd";
 
 /// The upload body's chunk: 64 KiB, static, so producing a chunk costs no allocation or
 /// copy for any client.
@@ -456,6 +459,7 @@ where
             .uri(url)
             .header(ACCEPT, ACCEPT_VALUE)
             .header(USER_AGENT, USER_AGENT_VALUE)
+            .header(ACCEPT_ENCODING, ACCEPT_ENCODING_VALUE)
             .body(body)
             .map_err(request_failure)?;
         match self {
@@ -525,6 +529,7 @@ impl AsyncClient {
                     .get(url)
                     .header(ACCEPT, ACCEPT_VALUE)
                     .header(USER_AGENT, USER_AGENT_VALUE)
+                    .header(ACCEPT_ENCODING, ACCEPT_ENCODING_VALUE)
                     .send()
                     .await
                     .map_err(request_failure)?;
@@ -540,6 +545,7 @@ impl AsyncClient {
                     .get(url)
                     .header(ACCEPT, ACCEPT_VALUE)
                     .header(USER_AGENT, USER_AGENT_VALUE)
+                    .header(ACCEPT_ENCODING, ACCEPT_ENCODING_VALUE)
                     .send()
                     .await
                     .map_err(xhttp_failure)?;
@@ -572,6 +578,7 @@ impl AsyncClient {
                     .get(url)
                     .header(ACCEPT, ACCEPT_VALUE)
                     .header(USER_AGENT, USER_AGENT_VALUE)
+                    .header(ACCEPT_ENCODING, ACCEPT_ENCODING_VALUE)
                     .send()
                     .await
                     .map_err(request_failure)?;
@@ -587,6 +594,7 @@ impl AsyncClient {
                     .get(url)
                     .header(ACCEPT, ACCEPT_VALUE)
                     .header(USER_AGENT, USER_AGENT_VALUE)
+                    .header(ACCEPT_ENCODING, ACCEPT_ENCODING_VALUE)
                     .stream()
                     .await
                     .map_err(xhttp_failure)?;
@@ -620,6 +628,7 @@ impl AsyncClient {
                     .post(url)
                     .header(ACCEPT, ACCEPT_VALUE)
                     .header(USER_AGENT, USER_AGENT_VALUE)
+                    .header(ACCEPT_ENCODING, ACCEPT_ENCODING_VALUE)
                     .body(reqwest::Body::wrap(body))
                     .send()
                     .await
@@ -634,6 +643,7 @@ impl AsyncClient {
                     .post(url)
                     .header(ACCEPT, ACCEPT_VALUE)
                     .header(USER_AGENT, USER_AGENT_VALUE)
+                    .header(ACCEPT_ENCODING, ACCEPT_ENCODING_VALUE)
                     .body(xhttp::Body::from_stream_with_length(body, len))
                     .send()
                     .await
@@ -673,6 +683,7 @@ fn blocking_get(client: &xhttp::Client, url: &str) -> Result<(usize, Version), F
         .get(url)
         .header(ACCEPT, ACCEPT_VALUE)
         .header(USER_AGENT, USER_AGENT_VALUE)
+        .header(ACCEPT_ENCODING, ACCEPT_ENCODING_VALUE)
         .send()
         .map_err(xhttp_failure)?;
     check_status(response.status().as_u16())?;
@@ -690,6 +701,7 @@ fn blocking_download(
         .get(url)
         .header(ACCEPT, ACCEPT_VALUE)
         .header(USER_AGENT, USER_AGENT_VALUE)
+        .header(ACCEPT_ENCODING, ACCEPT_ENCODING_VALUE)
         .stream()
         .map_err(xhttp_failure)?;
     check_status(response.status().as_u16())?;
@@ -719,6 +731,7 @@ fn blocking_upload(
         .post(url)
         .header(ACCEPT, ACCEPT_VALUE)
         .header(USER_AGENT, USER_AGENT_VALUE)
+        .header(ACCEPT_ENCODING, ACCEPT_ENCODING_VALUE)
         .body(xhttp::Body::from_stream_with_length(body, len))
         .send()
         .map_err(xhttp_failure)?;

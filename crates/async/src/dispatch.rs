@@ -117,6 +117,9 @@ impl Service<http::Request<Body>> for Dispatch {
             url,
             headers: request.headers().clone().into(),
         });
+        if let Some(context) = request.extensions_mut().get_mut::<RequestContext>() {
+            context.head = Some(Arc::clone(&head));
+        }
         let transport = match self.route(&head.url) {
             Ok(transport) => transport,
             Err(error) => return DispatchFuture::failed(name(error, &head)),

@@ -35,6 +35,9 @@ pub struct RequestContext {
     pub upload_progress: Option<OnProgress>,
     /// Called as the response body arrives.
     pub download_progress: Option<OnProgress>,
+    /// The snapshot of this hop's head (set by the client just before the transport),
+    /// so a transport can rebuild the request to send it again without copying it first.
+    pub head: Option<Arc<RequestHead>>,
 }
 
 impl RequestContext {
@@ -49,6 +52,7 @@ impl RequestContext {
             trace: None,
             upload_progress: None,
             download_progress: None,
+            head: None,
         }
     }
 }

@@ -117,7 +117,7 @@ async fn exchange(
                     // that caps requests per connection always serves: shared ones may
                     // be as full as the one that refused it.
                     refused_retries_left -= 1;
-                    request = copy;
+                    request = copy.into_request();
                     progress.restart();
                     fresh = true;
                     continue;
@@ -125,7 +125,7 @@ async fn exchange(
                 _ => return Err(error),
             },
             Err(Failure::BeforeHead { error, .. }) if !fresh => match replay {
-                Some(copy) if idempotent => request = copy,
+                Some(copy) if idempotent => request = copy.into_request(),
                 _ => return Err(error),
             },
             Err(
@@ -155,15 +155,53 @@ fn is_idempotent(method: &http::Method) -> bool {
 }
 
 /// A copy of a request whose body is replayable (and not yet sent).
-fn copy_request(request: &http::Request<WatchedBody>) -> Option<http::Request<WatchedBody>> {
+fn copy_request(request: &http::Request<WatchedBody>) -> Option<Replay> {
     let body = request.body().try_clone()?;
-    let mut copy = http::Request::new(body);
-    *copy.method_mut() = request.method().clone();
-    *copy.uri_mut() = request.uri().clone();
-    *copy.version_mut() = request.version();
-    *copy.headers_mut() = request.headers().clone();
-    *copy.extensions_mut() = request.extensions().clone();
-    Some(copy)
+    // The client's snapshot of the head (an `Arc`) stands for the headers: they are
+    // copied only if the request is actually sent again.
+    let headers = match request
+        .extensions()
+        .get::<RequestContext>()
+        .and_then(|context| context.head.clone())
+    {
+        Some(head) => ReplayHeaders::Snapshot(head),
+        None => ReplayHeaders::Copy(request.headers().clone()),
+    };
+    Some(Replay {
+        method: request.method().clone(),
+        uri: request.uri().clone(),
+        version: request.version(),
+        headers,
+        body,
+    })
+}
+
+/// What is kept to send a request again.
+struct Replay {
+    method: http::Method,
+    uri: http::Uri,
+    version: http::Version,
+    headers: ReplayHeaders,
+    body: WatchedBody,
+}
+
+enum ReplayHeaders {
+    Snapshot(Arc<xhttp_core::RequestHead>),
+    Copy(http::HeaderMap),
+}
+
+impl Replay {
+    fn into_request(self) -> http::Request<WatchedBody> {
+        let mut request = http::Request::new(self.body);
+        *request.method_mut() = self.method;
+        *request.uri_mut() = self.uri;
+        *request.version_mut() = self.version;
+        *request.headers_mut() = match self.headers {
+            ReplayHeaders::Snapshot(head) => head.headers.as_map().clone(),
+            ReplayHeaders::Copy(headers) => headers,
+        };
+        request
+    }
 }
 
 async fn connect(
