@@ -157,8 +157,14 @@ pub mod context {
 
 /// Guides, kept in Markdown under `docs/` and compiled here as doc tests.
 pub mod guide {
+    #[doc = include_str!("../../../README.md")]
+    pub mod readme {}
+
     #[doc = include_str!("../../../docs/quickstart.md")]
     pub mod quickstart {}
+
+    #[doc = include_str!("../../../docs/cli.md")]
+    pub mod cli {}
 
     #[doc = include_str!("../../../docs/async.md")]
     pub mod async_guide {}
