@@ -5,6 +5,7 @@
 //! them. A peer that is not up fails the test: nothing is skipped.
 
 mod httpx_diff;
+mod load;
 mod proxies;
 mod raw_hyper;
 mod servers;

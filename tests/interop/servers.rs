@@ -151,22 +151,7 @@ async fn sixty_four_way_concurrency_over_h1_and_h2() {
             format!("https://localhost:{}/small", peers::nginx_tls().port()),
         ),
     ] {
-        let tasks: Vec<_> = (0..64)
-            .map(|_| {
-                let client = client.clone();
-                let url = url.clone();
-                tokio::spawn(async move {
-                    for _ in 0..10 {
-                        let response = client.get(&url).send().await?;
-                        assert_eq!(response.content()?.len(), 100);
-                    }
-                    Ok::<_, xhttp::Error>(())
-                })
-            })
-            .collect();
-        for task in tasks {
-            task.await.unwrap().unwrap();
-        }
+        crate::load::get_concurrently(&client, &url, 64, 10).await;
         let stats = client.pool_stats();
         assert!(stats.connections <= 64, "{stats:?}");
         if url.starts_with("https") {

@@ -64,20 +64,5 @@ async fn goaway_every_10_requests_loses_no_request() {
         .build()
         .unwrap();
     let url = format!("https://localhost:{}/small", peers::nginx_goaway().port());
-    let tasks: Vec<_> = (0..16)
-        .map(|_| {
-            let client = client.clone();
-            let url = url.clone();
-            tokio::spawn(async move {
-                for _ in 0..20 {
-                    let response = client.get(&url).send().await?;
-                    assert_eq!(response.content()?.len(), 100);
-                }
-                Ok::<_, xhttp::Error>(())
-            })
-        })
-        .collect();
-    for task in tasks {
-        task.await.unwrap().unwrap();
-    }
+    crate::load::get_concurrently(&client, &url, 16, 20).await;
 }

@@ -9,6 +9,9 @@ use std::time::Duration;
 use bytes::Bytes;
 use xhttp::{Body, ErrorKind, MockTransport, Request, StatusCode, Timeout};
 
+mod support;
+use support::{async_body, blocking_body};
+
 /// A transport answering with `status` and a streamed body of `chunks`, recording each
 /// request it saw.
 fn recording(chunks: &'static [&'static str]) -> (MockTransport, Arc<Mutex<Vec<Seen>>>) {
@@ -226,73 +229,6 @@ struct Search {
     page: u32,
     exact: bool,
     lang: Option<&'static str>,
-}
-
-/// Body helpers with one name per operation and a flavour each.
-mod blocking_body {
-    use super::*;
-
-    pub(super) fn chunks(
-        response: &mut xhttp::Response,
-        size: Option<usize>,
-    ) -> Result<Vec<Bytes>, xhttp::Error> {
-        response.iter_bytes(size).collect()
-    }
-
-    pub(super) fn raw_chunks(
-        response: &mut xhttp::Response,
-        size: Option<usize>,
-    ) -> Result<Vec<Bytes>, xhttp::Error> {
-        response.iter_raw(size).collect()
-    }
-
-    pub(super) fn read(response: &mut xhttp::Response) -> Result<Bytes, xhttp::Error> {
-        response.read()
-    }
-
-    pub(super) fn close(response: &mut xhttp::Response) {
-        response.close()
-    }
-}
-
-mod async_body {
-    use super::*;
-    use std::future::poll_fn;
-    use std::pin::Pin;
-
-    async fn collect(
-        mut stream: xhttp::types::BytesStream<'_>,
-    ) -> Result<Vec<Bytes>, xhttp::Error> {
-        let mut out = Vec::new();
-        while let Some(chunk) =
-            poll_fn(|cx| futures_core::Stream::poll_next(Pin::new(&mut stream), cx)).await
-        {
-            out.push(chunk?);
-        }
-        Ok(out)
-    }
-
-    pub(super) async fn chunks(
-        response: &mut xhttp::AsyncResponse,
-        size: Option<usize>,
-    ) -> Result<Vec<Bytes>, xhttp::Error> {
-        collect(response.bytes_stream(size)).await
-    }
-
-    pub(super) async fn raw_chunks(
-        response: &mut xhttp::AsyncResponse,
-        size: Option<usize>,
-    ) -> Result<Vec<Bytes>, xhttp::Error> {
-        collect(response.raw_stream(size)).await
-    }
-
-    pub(super) async fn read(response: &mut xhttp::AsyncResponse) -> Result<Bytes, xhttp::Error> {
-        response.read().await
-    }
-
-    pub(super) async fn close(response: &mut xhttp::AsyncResponse) {
-        response.close().await
-    }
 }
 
 macro_rules! contract {

@@ -12,6 +12,7 @@
 ))]
 
 mod support;
+use support::{async_body, blocking_body};
 
 use std::io::Write;
 use std::sync::{Arc, Mutex};
@@ -347,64 +348,6 @@ macro_rules! decompression {
             }
         }
     };
-}
-
-mod blocking_body {
-    use super::*;
-
-    pub(super) fn chunks(
-        response: &mut xhttp::Response,
-        size: Option<usize>,
-    ) -> Result<Vec<Bytes>, xhttp::Error> {
-        response.iter_bytes(size).collect()
-    }
-
-    pub(super) fn raw_chunks(
-        response: &mut xhttp::Response,
-        size: Option<usize>,
-    ) -> Result<Vec<Bytes>, xhttp::Error> {
-        response.iter_raw(size).collect()
-    }
-
-    pub(super) fn read(response: &mut xhttp::Response) -> Result<Bytes, xhttp::Error> {
-        response.read()
-    }
-}
-
-mod async_body {
-    use super::*;
-    use std::future::poll_fn;
-    use std::pin::Pin;
-
-    async fn collect(
-        mut stream: xhttp::types::BytesStream<'_>,
-    ) -> Result<Vec<Bytes>, xhttp::Error> {
-        let mut out = Vec::new();
-        while let Some(chunk) =
-            poll_fn(|cx| futures_core::Stream::poll_next(Pin::new(&mut stream), cx)).await
-        {
-            out.push(chunk?);
-        }
-        Ok(out)
-    }
-
-    pub(super) async fn chunks(
-        response: &mut xhttp::AsyncResponse,
-        size: Option<usize>,
-    ) -> Result<Vec<Bytes>, xhttp::Error> {
-        collect(response.bytes_stream(size)).await
-    }
-
-    pub(super) async fn raw_chunks(
-        response: &mut xhttp::AsyncResponse,
-        size: Option<usize>,
-    ) -> Result<Vec<Bytes>, xhttp::Error> {
-        collect(response.raw_stream(size)).await
-    }
-
-    pub(super) async fn read(response: &mut xhttp::AsyncResponse) -> Result<Bytes, xhttp::Error> {
-        response.read().await
-    }
 }
 
 decompression!(blocking, client: xhttp::Client, body: blocking_body, test: #[test], , await: []);

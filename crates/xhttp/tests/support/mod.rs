@@ -18,3 +18,70 @@ pub fn streamed(chunks: Vec<Vec<u8>>) -> Body {
     });
     Body::from_stream(body)
 }
+
+/// Body helpers with one name per operation and a flavour each.
+pub mod blocking_body {
+    use bytes::Bytes;
+
+    pub fn chunks(
+        response: &mut xhttp::Response,
+        size: Option<usize>,
+    ) -> Result<Vec<Bytes>, xhttp::Error> {
+        response.iter_bytes(size).collect()
+    }
+
+    pub fn raw_chunks(
+        response: &mut xhttp::Response,
+        size: Option<usize>,
+    ) -> Result<Vec<Bytes>, xhttp::Error> {
+        response.iter_raw(size).collect()
+    }
+
+    pub fn read(response: &mut xhttp::Response) -> Result<Bytes, xhttp::Error> {
+        response.read()
+    }
+
+    pub fn close(response: &mut xhttp::Response) {
+        response.close()
+    }
+}
+
+pub mod async_body {
+    use bytes::Bytes;
+    use std::future::poll_fn;
+    use std::pin::Pin;
+
+    async fn collect(
+        mut stream: xhttp::types::BytesStream<'_>,
+    ) -> Result<Vec<Bytes>, xhttp::Error> {
+        let mut out = Vec::new();
+        while let Some(chunk) =
+            poll_fn(|cx| futures_core::Stream::poll_next(Pin::new(&mut stream), cx)).await
+        {
+            out.push(chunk?);
+        }
+        Ok(out)
+    }
+
+    pub async fn chunks(
+        response: &mut xhttp::AsyncResponse,
+        size: Option<usize>,
+    ) -> Result<Vec<Bytes>, xhttp::Error> {
+        collect(response.bytes_stream(size)).await
+    }
+
+    pub async fn raw_chunks(
+        response: &mut xhttp::AsyncResponse,
+        size: Option<usize>,
+    ) -> Result<Vec<Bytes>, xhttp::Error> {
+        collect(response.raw_stream(size)).await
+    }
+
+    pub async fn read(response: &mut xhttp::AsyncResponse) -> Result<Bytes, xhttp::Error> {
+        response.read().await
+    }
+
+    pub async fn close(response: &mut xhttp::AsyncResponse) {
+        response.close().await
+    }
+}
