@@ -112,7 +112,12 @@ pub fn merge_request<T>(config: &ClientConfig<T>, parts: RequestParts) -> Result
     headers.update(&request_headers)?;
     let map = headers.as_map_mut();
     if !map.contains_key(header::HOST) {
-        if let Ok(host) = HeaderValue::try_from(url.netloc()) {
+        // The cached URI's authority is `host[:port]` already (no userinfo): no formatting.
+        let host = match url.uri().and_then(http::Uri::authority) {
+            Some(authority) => HeaderValue::from_str(authority.as_str()),
+            None => HeaderValue::try_from(url.netloc()),
+        };
+        if let Ok(host) = host {
             map.insert(header::HOST, host);
         }
     }
