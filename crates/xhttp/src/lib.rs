@@ -20,7 +20,22 @@
 //!
 //! | feature | what it adds |
 //! |---|---|
-//! | `blocking` (default) | [`Client`], the blocking client |
+//! | `blocking` (default) | [`Client`], the blocking client (a private runtime) |
+//! | `gzip` (default) | decoding `Content-Encoding: gzip` / `x-gzip` |
+//! | `deflate` (default) | decoding `deflate` (zlib-wrapped or raw) |
+//! | `brotli` (default) | decoding `br` |
+//! | `zstd` (default) | decoding `zstd` |
+//! | `tracing` (default) | an INFO event per hop and a span per request (`tracing` crate) |
+//!
+//! `Accept-Encoding` advertises exactly the codecs compiled in. Everything else — HTTP/1.1
+//! and HTTP/2, TLS (rustls with ring), the pool, cookies, redirects, auth (Basic, Bearer,
+//! Digest, `.netrc`), proxies (HTTP, HTTPS, SOCKS5), multipart, in-process apps, trace
+//! events — is always there.
+//!
+//! The guides ([`guide`]) are compiled as tests: [quickstart](guide::quickstart),
+//! [async](guide::async_guide), [advanced](guide::advanced), [HTTP/2](guide::http2),
+//! [testing](guide::testing), [proxies](guide::proxies), [the CLI](guide::cli), [coming
+//! from reqwest](guide::from_reqwest) and [from httpx](guide::from_httpx).
 //!
 //! For scripts, the top-level functions ([`get`], [`post`], [`request`], [`stream`]...,
 //! and [`async_api`]) share one connection pool, with a fresh cookie jar per call:
@@ -177,6 +192,9 @@ pub mod guide {
 
     #[doc = include_str!("../../../docs/testing.md")]
     pub mod testing {}
+
+    #[doc = include_str!("../../../docs/PROXIES.md")]
+    pub mod proxies {}
 
     #[doc = include_str!("../../../docs/migrating-from-reqwest.md")]
     pub mod from_reqwest {}
