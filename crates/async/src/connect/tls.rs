@@ -1,6 +1,6 @@
-//! The rustls client configuration, built from [`HttpOptions`] with ring as the one
-//! explicit crypto provider (never the process default, so another provider linked into
-//! the same program cannot make it panic).
+//! The rustls client configuration, built from [`HttpOptions`] with an explicit crypto
+//! provider (aws-lc-rs by default, ring without the `aws-lc-rs` feature; never the process
+//! default, so another provider linked into the same program cannot make it panic).
 
 use std::fmt;
 use std::fs::{File, OpenOptions};
@@ -16,9 +16,13 @@ use xhttp_core::{Env, Error, HttpOptions, TlsVersion};
 
 use super::roots::{self, tls_config_error};
 
-/// ring, explicitly.
+/// The crypto provider, explicitly: aws-lc-rs with the `aws-lc-rs` feature (default),
+/// else ring.
 pub(crate) fn provider() -> Arc<CryptoProvider> {
-    Arc::new(rustls::crypto::ring::default_provider())
+    #[cfg(feature = "aws-lc-rs")]
+    return Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+    #[cfg(not(feature = "aws-lc-rs"))]
+    return Arc::new(rustls::crypto::ring::default_provider());
 }
 
 /// Builds the configuration; `trust_env` lets `SSL_CERT_FILE`, `SSL_CERT_DIR` and
