@@ -16,7 +16,7 @@ use xhttp_core::{
 };
 
 use crate::body_channel;
-use crate::observe::DownloadBody;
+use crate::observe::CountedBody;
 use crate::routes::{Routes, Target};
 use crate::transport::{BoxTransport, TransportFuture};
 
@@ -203,7 +203,7 @@ impl Future for DispatchFuture {
                         );
                     }
                     let (parts, body) = response.into_parts();
-                    let body = DownloadBody::wrap(body, &parts.headers, progress, trace);
+                    let body = CountedBody::download(body, &parts.headers, progress, trace);
                     response = http::Response::from_parts(parts, body);
                 }
                 Poll::Ready(Ok(response))

@@ -12,7 +12,7 @@ use tower_service::Service;
 use xhttp_core::{Body, BoxError, Error, ErrorKind, RequestContext, TraceKind};
 
 use super::TransportFuture;
-use crate::observe::UploadBody;
+use crate::observe::CountedBody;
 
 /// A transport calling an in-process app: any tower `Service` taking
 /// `http::Request<xhttp::Body>` and answering `http::Response<B>` for any body `B`
@@ -140,7 +140,7 @@ where
             if let Some(trace) = &trace {
                 trace.emit(TraceKind::RequestHeadSent);
             }
-            let body = UploadBody::wrap(body, &parts.headers, upload, trace);
+            let body = CountedBody::upload(body, &parts.headers, upload, trace);
             let head = parts.method == http::Method::HEAD;
             let request = http::Request::from_parts(parts, body);
             let answered = async {
