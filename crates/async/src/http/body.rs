@@ -30,9 +30,12 @@ pub(crate) struct ResponseBody {
     incoming: Incoming,
     read_timeout: Option<Duration>,
     total: Option<Instant>,
+    /// One timer for the whole body. It may still hold an earlier wait's deadline, which
+    /// is never later than the current one: it then fires early and is moved on, so a
+    /// wait costs a clock read, not a timer-wheel update per `Pending`.
     timer: Option<Pin<Box<Sleep>>>,
-    /// Whether the timer is armed for the current wait.
-    waiting: bool,
+    /// The deadline of the current wait, set on its first `Pending`; `None` between waits.
+    wait: Option<Instant>,
     lease: Option<Lease>,
 }
 
@@ -48,7 +51,7 @@ impl ResponseBody {
             read_timeout,
             total,
             timer: None,
-            waiting: false,
+            wait: None,
             lease,
         };
         if body.incoming.is_end_stream() {
@@ -66,47 +69,48 @@ impl ResponseBody {
         }
     }
 
-    /// The deadline of the current wait: read inactivity, capped by the total deadline.
-    fn deadline(&self) -> Option<(Instant, ErrorKind)> {
-        let read = self
-            .read_timeout
-            .map(|timeout| (Instant::now() + timeout, ErrorKind::ReadTimeout));
-        let total = self
-            .total
-            .map(|deadline| (deadline, ErrorKind::TotalTimeout));
-        match (read, total) {
-            (Some(read), Some(total)) => Some(if total.0 <= read.0 { total } else { read }),
+    /// The deadline of a wait starting now: read inactivity, capped by the total deadline.
+    fn deadline(&self) -> Option<Instant> {
+        let read = self.read_timeout.map(|timeout| Instant::now() + timeout);
+        match (read, self.total) {
+            (Some(read), Some(total)) => Some(read.min(total)),
             (read, total) => read.or(total),
         }
     }
 
     fn poll_timer(&mut self, cx: &mut Context<'_>) -> Poll<ErrorKind> {
-        if !self.waiting {
-            let Some((deadline, _)) = self.deadline() else {
-                return Poll::Pending;
-            };
-            match &mut self.timer {
-                Some(timer) => timer.as_mut().reset(deadline),
-                None => self.timer = Some(Box::pin(tokio::time::sleep_until(deadline))),
+        let deadline = match self.wait {
+            Some(deadline) => deadline,
+            None => {
+                let Some(deadline) = self.deadline() else {
+                    return Poll::Pending;
+                };
+                if self.timer.is_none() {
+                    self.timer = Some(Box::pin(tokio::time::sleep_until(deadline)));
+                }
+                self.wait = Some(deadline);
+                deadline
             }
-            self.waiting = true;
-        }
+        };
         let Some(timer) = &mut self.timer else {
             return Poll::Pending;
         };
-        match timer.as_mut().poll(cx) {
-            Poll::Ready(()) => {
-                let total_passed = self
-                    .total
-                    .is_some_and(|deadline| Instant::now() >= deadline);
-                Poll::Ready(if total_passed {
-                    ErrorKind::TotalTimeout
-                } else {
-                    ErrorKind::ReadTimeout
-                })
-            }
-            Poll::Pending => Poll::Pending,
+        if timer.as_mut().poll(cx).is_pending() {
+            return Poll::Pending;
         }
+        if Instant::now() < deadline {
+            // An earlier wait's deadline: move on to this one's.
+            timer.as_mut().reset(deadline);
+            if timer.as_mut().poll(cx).is_pending() {
+                return Poll::Pending;
+            }
+        }
+        let total_passed = self.total.is_some_and(|total| Instant::now() >= total);
+        Poll::Ready(if total_passed {
+            ErrorKind::TotalTimeout
+        } else {
+            ErrorKind::ReadTimeout
+        })
     }
 }
 
@@ -123,7 +127,7 @@ impl http_body::Body for ResponseBody {
         let this = self.get_mut();
         match Pin::new(&mut this.incoming).poll_frame(cx) {
             Poll::Ready(Some(Ok(frame))) => {
-                this.waiting = false;
+                this.wait = None;
                 if this.incoming.is_end_stream() {
                     this.end();
                 }

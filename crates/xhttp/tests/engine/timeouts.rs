@@ -95,6 +95,20 @@ async fn total_timeout_catches_a_slow_drip_the_read_timeout_misses() {
     assert_eq!(error.kind(), ErrorKind::TotalTimeout, "{error}");
 }
 
+/// Each wait is measured from its own start: a body trickling in for twice the read
+/// timeout, with every gap far shorter than it, completes (the body's one timer, armed
+/// for the first wait, fires early and is moved on rather than reported).
+#[tokio::test]
+async fn a_steady_trickle_longer_than_the_read_timeout_completes() {
+    let server = stalling(Behavior::Drip { every: short(20) }, 30);
+    let client = AsyncClient::builder()
+        .timeout(Timeout::default().with_read(short(300)))
+        .build()
+        .unwrap();
+    let response = client.get(server.url("/")).send().await.unwrap();
+    assert_eq!(response.content().unwrap().len(), 30);
+}
+
 #[tokio::test]
 async fn write_timeout_when_the_server_stops_reading_the_upload() {
     let server = stalling(Behavior::StallUpload, 0);
