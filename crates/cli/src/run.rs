@@ -66,6 +66,7 @@ pub(crate) fn run(args: Args) -> Result<u8, CliError> {
         let plan = download::plan(&response, offset)?;
         let code = download::save(&mut response, path, plan, args.ignore_status)?;
         if args.verbose {
+            print(&output::verbose::timings(response.timings(), style))?;
             print(&output::verbose::elapsed(response.elapsed(), style))?;
         }
         return Ok(code);
@@ -94,6 +95,7 @@ pub(crate) fn run(args: Args) -> Result<u8, CliError> {
         style,
     ));
     if args.verbose {
+        out.push_str(&output::verbose::timings(response.timings(), style));
         out.push_str(&output::verbose::elapsed(response.elapsed(), style));
     }
     print(&out)?;

@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use xhttp::Response;
+use xhttp::{Response, Timings};
 
 use super::{Style, cert, palette};
 
@@ -54,15 +54,10 @@ pub(crate) fn connection(response: &Response, style: Style) -> String {
     star_lines(&lines, style)
 }
 
-/// A note that redirects were followed to `url` (the library does not record the
-/// responses of the hops before yet, so only the last is shown).
+/// A note, before the final request, that redirects led to `url` (each earlier hop's
+/// request and response are printed above it).
 pub(crate) fn redirected(url: &str, style: Style) -> String {
-    star_lines(
-        &[format!(
-            "Redirects followed to {url} (only the final response is shown)"
-        )],
-        style,
-    )
+    star_lines(&[format!("Redirects followed to {url}")], style)
 }
 
 /// `* Elapsed time: ...`, from sending the request to the end of the body.
@@ -72,6 +67,27 @@ pub(crate) fn elapsed(elapsed: Option<Duration>, style: Style) -> String {
         None => "Elapsed time: unknown".to_owned(),
     };
     star_lines(&[text], style)
+}
+
+/// `* Timings: dns …, connect …, tls …, waiting …, download …`: the phases the
+/// response recorded (from the transport's trace points); phases that did not happen
+/// (a reused connection has no connect) are left out. Nothing when none was recorded.
+pub(crate) fn timings(timings: Timings, style: Style) -> String {
+    let phases = [
+        ("dns", timings.dns),
+        ("connect", timings.connect),
+        ("tls", timings.tls),
+        ("waiting", timings.waiting),
+        ("download", timings.download),
+    ];
+    let parts: Vec<String> = phases
+        .iter()
+        .filter_map(|(name, took)| took.map(|took| format!("{name} {}", human_duration(took))))
+        .collect();
+    if parts.is_empty() {
+        return String::new();
+    }
+    star_lines(&[format!("Timings: {}", parts.join(", "))], style)
 }
 
 /// `1.234 s` or `12.35 ms`.
@@ -104,6 +120,18 @@ mod tests {
         assert_eq!(
             elapsed(Some(Duration::from_millis(2)), Style::new(false)),
             "* Elapsed time: 2.00 ms\n"
+        );
+    }
+
+    #[test]
+    fn timings_list_the_phases_that_happened() {
+        let mut recorded = Timings::default();
+        assert_eq!(timings(recorded, Style::new(false)), "");
+        recorded.waiting = Some(Duration::from_millis(3));
+        recorded.download = Some(Duration::from_micros(500));
+        assert_eq!(
+            timings(recorded, Style::new(false)),
+            "* Timings: waiting 3.00 ms, download 0.50 ms\n"
         );
     }
 

@@ -303,6 +303,10 @@ fn redirects_are_followed_when_asked() {
         "{out}"
     );
     assert!(out.contains("> GET /new HTTP/1.1\n"), "{out}");
+    assert!(
+        out.contains("\n* Timings: ") && out.contains("waiting "),
+        "{out}"
+    );
     // Every hop is printed: the redirect first, then the final response.
     let redirect = out
         .find("HTTP/1.1 302")
