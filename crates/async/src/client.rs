@@ -6,14 +6,14 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use xhttp_core::client::{ClientBuilder, ClientConfig, ClientFlavor, EraseService, SendMode};
-use xhttp_core::{Async, Body, Error, ErrorKind, Request, Response};
+use xhttp_core::{Async, Error, ErrorKind, Request, Response};
 
 use crate::dispatch::Dispatch;
 use crate::http::HttpTransport;
 use crate::pending::Pending;
 use crate::pipeline::Pipeline;
 use crate::routes::{Plan, Routes};
-use crate::transport::BoxTransport;
+use crate::transport::{BoxTransport, Transport};
 
 /// The async client: cheap to clone (one `Arc`), `Send + Sync`, one connection pool and
 /// configuration shared by every clone.
@@ -213,18 +213,7 @@ fn name(mut error: Error, request: &Request) -> Error {
 }
 
 impl EraseService for BoxTransport {
-    fn erase<S>(service: S) -> BoxTransport
-    where
-        S: tower_service::Service<
-                http::Request<Body>,
-                Response = http::Response<Body>,
-                Error = Error,
-                Future: Send + 'static,
-            > + Clone
-            + Send
-            + Sync
-            + 'static,
-    {
+    fn erase<S: Transport>(service: S) -> BoxTransport {
         BoxTransport::new(service)
     }
 }

@@ -19,37 +19,13 @@ use xhttp_core::{Body, Error};
 
 pub use mock::MockTransport;
 pub use service::ServiceTransport;
+/// Any service that can serve as a transport (see the [module docs](self)); defined in
+/// the core crate, where the client builders name it too.
+pub use xhttp_core::client::Transport;
 
 /// A boxed future of a transport's answer.
 pub type TransportFuture =
     Pin<Box<dyn Future<Output = Result<http::Response<Body>, Error>> + Send + 'static>>;
-
-/// Any service that can serve as a transport (see the [module docs](self)).
-pub trait Transport:
-    Service<
-        http::Request<Body>,
-        Response = http::Response<Body>,
-        Error = Error,
-        Future: Send + 'static,
-    > + Clone
-    + Send
-    + Sync
-    + 'static
-{
-}
-
-impl<T> Transport for T where
-    T: Service<
-            http::Request<Body>,
-            Response = http::Response<Body>,
-            Error = Error,
-            Future: Send + 'static,
-        > + Clone
-        + Send
-        + Sync
-        + 'static
-{
-}
 
 trait ErasedTransport: Send + Sync {
     fn send(&self, request: http::Request<Body>) -> TransportFuture;

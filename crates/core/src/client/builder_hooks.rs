@@ -4,12 +4,11 @@ use std::future::Future;
 use std::sync::Arc;
 
 use tower_layer::Layer;
-use tower_service::Service;
 
 use super::builder::ClientBuilder;
-use super::{ClientFlavor, EraseService};
+use super::{ClientFlavor, EraseService, Transport};
 use crate::hooks::{RequestHook, ResponseHook, ResponseHookFn};
-use crate::{Async, Body, Error, Request, Response};
+use crate::{Async, Error, Request, Response};
 
 impl<C: ClientFlavor> ClientBuilder<C> {
     /// A hook called with each hop's request before it is sent (every redirect and auth
@@ -72,15 +71,7 @@ impl<C: ClientFlavor> ClientBuilder<C> {
     pub fn layer_per_hop<L>(self, layer: L) -> Self
     where
         L: Layer<C::Transport> + Send + Sync + 'static,
-        L::Service: Service<
-                http::Request<Body>,
-                Response = http::Response<Body>,
-                Error = Error,
-                Future: Send + 'static,
-            > + Clone
-            + Send
-            + Sync
-            + 'static,
+        L::Service: Transport,
     {
         let wrap = Arc::new(move |inner| C::Transport::erase(layer.layer(inner)));
         self.with(|config| {
@@ -96,15 +87,7 @@ impl<C: ClientFlavor> ClientBuilder<C> {
     pub fn layer_per_request<L>(self, layer: L) -> Self
     where
         L: Layer<C::Transport> + Send + Sync + 'static,
-        L::Service: Service<
-                http::Request<Body>,
-                Response = http::Response<Body>,
-                Error = Error,
-                Future: Send + 'static,
-            > + Clone
-            + Send
-            + Sync
-            + 'static,
+        L::Service: Transport,
     {
         let wrap = Arc::new(move |inner| C::Transport::erase(layer.layer(inner)));
         self.with(|config| {

@@ -63,22 +63,43 @@ pub trait ClientFlavor: Clone + Send + Sync + Sized + 'static {
     const ACCEPT_ENCODING: Option<&'static str> = None;
 }
 
+/// Any service that can serve as a transport: a cloneable tower `Service` from
+/// `http::Request<Body>` to `http::Response<Body>` failing with [`Error`], whose future is
+/// `Send`. Its `poll_ready` is always ready (all waiting happens inside the future) and
+/// it is cheap to clone. Implemented for every such service; the bound of user layers'
+/// services and of what [`EraseService`] erases.
+pub trait Transport:
+    tower_service::Service<
+        http::Request<Body>,
+        Response = http::Response<Body>,
+        Error = Error,
+        Future: Send + 'static,
+    > + Clone
+    + Send
+    + Sync
+    + 'static
+{
+}
+
+impl<T> Transport for T where
+    T: tower_service::Service<
+            http::Request<Body>,
+            Response = http::Response<Body>,
+            Error = Error,
+            Future: Send + 'static,
+        > + Clone
+        + Send
+        + Sync
+        + 'static
+{
+}
+
 /// A client's erased service type (its transport type): what user layers given to
 /// `ClientBuilder::layer_per_hop` / `layer_per_request` wrap, and what their services
 /// are erased back into. Implemented by the client crates.
 pub trait EraseService: Sized {
     /// Erases `service`'s type.
-    fn erase<S>(service: S) -> Self
-    where
-        S: tower_service::Service<
-                http::Request<Body>,
-                Response = http::Response<Body>,
-                Error = Error,
-                Future: Send + 'static,
-            > + Clone
-            + Send
-            + Sync
-            + 'static;
+    fn erase<S: Transport>(service: S) -> Self;
 }
 
 /// Writes the request methods (`get`, `post`, ..., `request`, `build_request`, `send`,
