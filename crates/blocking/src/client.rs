@@ -1,11 +1,10 @@
 //! [`Client`]: the blocking client.
 
 use std::fmt;
-use std::sync::Arc;
 
 use xhttp_async::{AsyncClient, BoxTransport, body_channel};
 use xhttp_core::client::{ClientBuilder, ClientConfig, ClientFlavor, SendMode};
-use xhttp_core::{Blocking, BlockingDriver, Body, Error, ErrorKind, Request, Response};
+use xhttp_core::{Blocking, Body, Error, ErrorKind, Request, Response};
 
 use crate::driver::CallerThreadDriver;
 use crate::park;
@@ -117,7 +116,7 @@ impl Client {
                 }
             }
         };
-        let driver: Arc<dyn BlockingDriver> = Arc::new(CallerThreadDriver::new(handle.clone()));
+        let driver = CallerThreadDriver::shared(handle);
         Ok(response.into_flavor::<Blocking>(Some(driver)))
     }
 }

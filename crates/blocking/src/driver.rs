@@ -7,6 +7,7 @@
 //! cannot turn this loop into a livelock.
 
 use std::future::poll_fn;
+use std::sync::{Arc, OnceLock};
 use std::task::{Context, Poll};
 
 use tokio::runtime::Handle;
@@ -22,8 +23,15 @@ pub(crate) struct CallerThreadDriver {
 }
 
 impl CallerThreadDriver {
-    pub(crate) fn new(handle: Handle) -> CallerThreadDriver {
-        CallerThreadDriver { handle }
+    /// The process's one driver for the private runtime behind `handle`: made once and
+    /// shared by every blocking response (the runtime is process-wide too).
+    pub(crate) fn shared(handle: &Handle) -> Arc<dyn BlockingDriver> {
+        static DRIVER: OnceLock<Arc<dyn BlockingDriver>> = OnceLock::new();
+        Arc::clone(DRIVER.get_or_init(|| {
+            Arc::new(CallerThreadDriver {
+                handle: handle.clone(),
+            })
+        }))
     }
 }
 

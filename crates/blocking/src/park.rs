@@ -23,9 +23,18 @@ pub(crate) fn current_thread_waker() -> Waker {
     Waker::from(Arc::new(ThreadWaker(thread::current())))
 }
 
+thread_local! {
+    /// This thread's waker, made once.
+    static WAKER: Waker = current_thread_waker();
+}
+
 /// Polls `future` on this thread until it is ready, parking in between.
 pub(crate) fn wait<F: Future>(future: F) -> F::Output {
-    let waker = current_thread_waker();
+    // A clone of the cached waker is a reference count; a fresh one is made only while
+    // the thread's locals are being torn down.
+    let waker = WAKER
+        .try_with(Waker::clone)
+        .unwrap_or_else(|_| current_thread_waker());
     let mut cx = Context::from_waker(&waker);
     let mut future = pin!(future);
     loop {
