@@ -104,37 +104,25 @@ impl Connector {
         tcp
     }
 
-    /// Connects to `key`, retrying failed connects as configured, all within `timeout`;
-    /// each phase is reported to `trace`.
+    /// Connects to `key`, retrying failed connects as configured; each phase is reported
+    /// to `trace`. The caller bounds it (with the handshake) by the connect timeout.
     pub(crate) async fn connect(
         &self,
         key: &Key,
-        timeout: Option<Duration>,
         trace: Option<&Trace>,
     ) -> Result<Connected, Error> {
-        let attempts = async {
-            let mut attempt = 0u32;
-            loop {
-                match self.connect_once(key, trace).await {
-                    Ok(connected) => return Ok(connected),
-                    Err(error)
-                        if attempt < self.options.retries && error.kind() == ErrorKind::Connect =>
-                    {
-                        tokio::time::sleep(backoff(attempt)).await;
-                        attempt += 1;
-                    }
-                    Err(error) => return Err(error),
+        let mut attempt = 0u32;
+        loop {
+            match self.connect_once(key, trace).await {
+                Ok(connected) => return Ok(connected),
+                Err(error)
+                    if attempt < self.options.retries && error.kind() == ErrorKind::Connect =>
+                {
+                    tokio::time::sleep(backoff(attempt)).await;
+                    attempt += 1;
                 }
+                Err(error) => return Err(error),
             }
-        };
-        match timeout {
-            Some(limit) => tokio::time::timeout(limit, attempts)
-                .await
-                .unwrap_or_else(|_| {
-                    Err(Error::new(ErrorKind::ConnectTimeout)
-                        .with_message(format!("no connection within {limit:?}")))
-                }),
-            None => attempts.await,
         }
     }
 

@@ -211,7 +211,7 @@ async fn connect(
     trace: Option<&xhttp_core::Trace>,
 ) -> Result<(Handshaken, ConnectPhases), Error> {
     let connect = async {
-        let connected = shared.connector.connect(key, None, trace).await?;
+        let connected = shared.connector.connect(key, trace).await?;
         let phases = connected.phases;
         Ok((handshake(connected, &shared.options).await?, phases))
     };
