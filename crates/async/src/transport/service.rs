@@ -190,6 +190,7 @@ where
     B::Error: Into<BoxError>,
 {
     fn from(transport: ServiceTransport<S>) -> super::BoxTransport {
-        super::BoxTransport::new(transport)
+        // Always ready and already boxing its future: no `poll_ready` call or second box.
+        super::BoxTransport::new_ready(transport)
     }
 }

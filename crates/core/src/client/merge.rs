@@ -109,7 +109,7 @@ pub fn merge_request<T>(config: &ClientConfig<T>, parts: RequestParts) -> Result
     }
 
     let mut headers = config.headers.clone();
-    headers.update(&request_headers)?;
+    headers.merge(request_headers)?;
     let map = headers.as_map_mut();
     if !map.contains_key(header::HOST) {
         // The cached URI's authority is `host[:port]` already (no userinfo): no formatting.

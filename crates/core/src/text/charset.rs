@@ -55,7 +55,7 @@ pub fn charset_from_content_type_bytes(value: &[u8]) -> Option<&'static Encoding
 ///   unknown here, so the default applies.
 pub fn encoding_for_label(label: &[u8]) -> Option<&'static Encoding> {
     let label = label.trim_ascii();
-    if let Some(encoding) = usable(Encoding::for_label(label)) {
+    if let Some(encoding) = Encoding::for_label_no_replacement(label) {
         return Some(encoding);
     }
     if label.len() > 64 {
@@ -73,7 +73,7 @@ pub fn encoding_for_label(label: &[u8]) -> Option<&'static Encoding> {
         _ => None,
     };
     if let Some(alias) = python_alias {
-        return usable(Encoding::for_label(alias));
+        return Encoding::for_label_no_replacement(alias);
     }
     let swapped: Vec<u8> = lower
         .iter()
@@ -83,12 +83,7 @@ pub fn encoding_for_label(label: &[u8]) -> Option<&'static Encoding> {
             other => other,
         })
         .collect();
-    usable(Encoding::for_label(&swapped))
-}
-
-/// Drops the WHATWG replacement encoding: it decodes any body to one U+FFFD.
-fn usable(encoding: Option<&'static Encoding>) -> Option<&'static Encoding> {
-    encoding.filter(|&e| e != encoding_rs::REPLACEMENT)
+    Encoding::for_label_no_replacement(&swapped)
 }
 
 /// The value of the first `charset` parameter, unquoted.

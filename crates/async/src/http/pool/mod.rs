@@ -404,9 +404,7 @@ impl Pool {
         // Another origin waits for a slot: this connection's goes to it.
         if state.slot_waiters.has_live() {
             drop(idle);
-            if state.slot_waiters.grant_first(Grant::Slot).is_err() {
-                state.total -= 1;
-            }
+            self.free_slot(&mut state);
             return;
         }
         if state.idle_total >= self.max_idle {

@@ -23,7 +23,6 @@ use std::future::poll_fn;
 use std::sync::Arc;
 use std::task::{Context, Poll};
 
-use bytes::{Buf, BytesMut};
 use http_body_util::BodyExt;
 use tower_layer::Layer;
 use tower_service::Service;
@@ -219,15 +218,8 @@ where
     B: ReplayBody + http_body::Body,
     B::Error: Into<BoxError>,
 {
-    let mut collected = body.collect().await.map_err(into_error)?.aggregate();
-    let mut bytes = BytesMut::with_capacity(collected.remaining());
-    while collected.has_remaining() {
-        let chunk = collected.chunk();
-        let length = chunk.len();
-        bytes.extend_from_slice(chunk);
-        collected.advance(length);
-    }
-    B::from_bytes(bytes.freeze()).ok_or_else(|| {
+    let bytes = body.collect().await.map_err(into_error)?.to_bytes();
+    B::from_bytes(bytes).ok_or_else(|| {
         Error::new(ErrorKind::InvalidBody).with_message(
             "the auth needs the request body in memory, but the body type cannot hold bytes",
         )
