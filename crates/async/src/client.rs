@@ -164,15 +164,7 @@ impl AsyncClient {
             ));
         }
         let (method, url) = (request.method().clone(), request.url().clone());
-        let attach = |mut error: Error| {
-            if error.method().is_none() {
-                error = error.with_method(method.clone());
-            }
-            if error.url().is_none() {
-                error = error.with_url(&url);
-            }
-            error
-        };
+        let attach = |error: Error| error.or_request(&method, &url);
         let response = self
             .inner
             .pipeline
@@ -202,14 +194,8 @@ impl Default for AsyncClient {
 }
 
 /// Names the request in an error that does not name one yet.
-fn name(mut error: Error, request: &Request) -> Error {
-    if error.method().is_none() {
-        error = error.with_method(request.method().clone());
-    }
-    if error.url().is_none() {
-        error = error.with_url(request.url());
-    }
-    error
+fn name(error: Error, request: &Request) -> Error {
+    error.or_request(request.method(), request.url())
 }
 
 impl EraseService for BoxTransport {

@@ -222,12 +222,6 @@ impl fmt::Debug for DispatchFuture {
 }
 
 /// Names the request in an error that does not name one yet.
-pub(crate) fn name(mut error: Error, head: &RequestHead) -> Error {
-    if error.method().is_none() {
-        error = error.with_method(head.method.clone());
-    }
-    if error.url().is_none() {
-        error = error.with_url(&head.url);
-    }
-    error
+pub(crate) fn name(error: Error, head: &RequestHead) -> Error {
+    error.or_request(&head.method, &head.url)
 }

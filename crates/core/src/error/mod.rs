@@ -82,6 +82,18 @@ impl Error {
         self.with_redacted_url(url.redacted())
     }
 
+    /// Names the request that failed — its method and URL — in whichever of the two
+    /// the error does not name yet (an inner layer's naming wins).
+    pub fn or_request(mut self, method: &http::Method, url: &crate::url::Url) -> Error {
+        if self.inner.method.is_none() {
+            self.inner.method = Some(method.clone());
+        }
+        if self.url().is_none() {
+            self = self.with_url(url);
+        }
+        self
+    }
+
     /// Adds the status of the response that caused a `Status` error.
     pub fn with_status(mut self, status: http::StatusCode) -> Error {
         self.inner.status = Some(status);

@@ -227,14 +227,7 @@ where
 }
 
 fn name(error: Error, request: &Request) -> Error {
-    let error = match error.method() {
-        Some(_) => error,
-        None => error.with_method(request.method().clone()),
-    };
-    match error.url() {
-        Some(_) => error,
-        None => error.with_url(request.url()),
-    }
+    error.or_request(request.method(), request.url())
 }
 
 fn name_response<B>(error: Error, response: &http::Response<B>) -> Error {

@@ -297,14 +297,7 @@ impl<B: ReplayBody> Replay<B> {
 
     /// Names this hop's request in `error`.
     fn name(&self, error: Error) -> Error {
-        let error = match error.method() {
-            Some(_) => error,
-            None => error.with_method(self.method.clone()),
-        };
-        match error.url() {
-            Some(_) => error,
-            None => error.with_url(&self.url),
-        }
+        error.or_request(&self.method, &self.url)
     }
 
     /// The next hop's request, for a `status` redirect to `target`; this replay then
