@@ -121,21 +121,9 @@ impl xhttp::auth::AuthFlow for TokenFlow {
     }
 }
 
-/// A one-shot body of several chunks, produced on another thread so that reading it
-/// really waits.
+/// [`support::streamed`] of static text chunks.
 fn streamed(chunks: &'static [&'static str]) -> Body {
-    let (sender, body) = xhttp::body_channel::channel(None);
-    std::thread::spawn(move || {
-        for chunk in chunks {
-            if sender
-                .send(Ok(Bytes::from_static(chunk.as_bytes())))
-                .is_err()
-            {
-                return;
-            }
-        }
-    });
-    Body::from_stream(body)
+    support::streamed(chunks.iter().copied())
 }
 
 /// What the transport saw of a request.

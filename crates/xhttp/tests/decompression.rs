@@ -293,7 +293,7 @@ macro_rules! decompression {
                 let sent = bomb.clone();
                 let (transport, _) = serving(move || {
                     // Sent in 16 KiB chunks, as a server would.
-                    let chunks = sent.chunks(16 * 1024).map(<[u8]>::to_vec).collect();
+                    let chunks: Vec<Vec<u8>> = sent.chunks(16 * 1024).map(<[u8]>::to_vec).collect();
                     encoded(&["gzip"], Vec::new()).with_body(support::streamed(chunks))
                 });
                 let client = builder(transport).max_decompressed_body(8 << 20).build().unwrap();

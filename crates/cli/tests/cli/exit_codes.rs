@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use xhttp_testkit::{Behavior, Server};
 
-use crate::common::{respond, stderr, xhttp};
+use crate::common::{respond, stderr, stdout, xhttp};
 
 fn status_server() -> Server {
     Server::http1(|request| {
@@ -96,7 +96,7 @@ fn usage_errors_exit_1_with_one_line_and_help_exits_0() {
     }
     let output = xhttp().arg("--help").output().unwrap();
     assert_eq!(output.status.code(), Some(0));
-    let help = String::from_utf8_lossy(&output.stdout).into_owned();
+    let help = stdout(&output);
     assert!(
         help.contains("--follow-redirects") && help.contains("name:=json"),
         "{help}"

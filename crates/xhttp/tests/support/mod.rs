@@ -7,11 +7,11 @@ use xhttp::Body;
 
 /// A one-shot body of several chunks, produced on another thread so that reading it
 /// really waits for each.
-pub fn streamed(chunks: Vec<Vec<u8>>) -> Body {
+pub fn streamed<C: Into<Bytes>>(chunks: impl IntoIterator<Item = C> + Send + 'static) -> Body {
     let (sender, body) = xhttp::body_channel::channel(None);
     std::thread::spawn(move || {
         for chunk in chunks {
-            if sender.send(Ok(Bytes::from(chunk))).is_err() {
+            if sender.send(Ok(chunk.into())).is_err() {
                 return;
             }
         }
