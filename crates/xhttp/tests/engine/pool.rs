@@ -247,3 +247,20 @@ async fn close_drains_a_short_rest_and_keeps_the_connection() {
         "a 1 MiB rest is dropped with its connection"
     );
 }
+
+/// The pool's reaper closes an idle connection once it expires, with no request to
+/// notice it (the reaper runs on a runtime worker while this thread waits).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_expired_idle_connection_is_closed_in_the_background() {
+    let server = echo_server();
+    let client = AsyncClient::builder()
+        .limits(Limits::default().with_keepalive_expiry(short(200)))
+        .build()
+        .unwrap();
+    client.get(server.url("/")).send().await.unwrap();
+    assert!(
+        server.wait_for_closed(1, short(5000)),
+        "the idle connection was not closed after its expiry"
+    );
+    assert_eq!(client.pool_stats().connections, 0);
+}

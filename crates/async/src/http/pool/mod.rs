@@ -116,7 +116,6 @@ impl Pool {
         fresh: bool,
         deadline: Option<tokio::time::Instant>,
     ) -> Result<Acquired, Error> {
-        self.ensure_reaper();
         loop {
             let receiver = {
                 let mut state = self.lock();
@@ -313,6 +312,9 @@ impl Pool {
         mut permit: ConnectPermit,
         handshaken: Handshaken,
     ) -> Lease {
+        // Only connections can become idle: the reaper is needed from the first one on,
+        // and checked here rather than on every checkout.
+        self.ensure_reaper();
         permit.done = true;
         let mut state = self.lock();
         let origin = state.origins.entry(permit.key.clone()).or_default();
@@ -520,7 +522,8 @@ impl Pool {
         });
     }
 
-    /// Starts the reaper on first use (and again if the runtime that ran it is gone).
+    /// Starts the reaper with the first connection (and again, at a later connection, if
+    /// the runtime that ran it is gone).
     fn ensure_reaper(self: &Arc<Self>) {
         let Some(expiry) = self.expiry else { return };
         let mut reaper = self.reaper.lock().unwrap_or_else(PoisonError::into_inner);
