@@ -375,10 +375,14 @@ fn prepare_h1(request: &mut http::Request<WatchedBody>) {
             }
         }
     }
-    let origin = uri
-        .path_and_query()
-        .map_or("/", http::uri::PathAndQuery::as_str);
-    if let Ok(origin) = http::Uri::try_from(origin) {
+    // The parsed path and query, shared (a reference count), not parsed again.
+    let mut origin = http::uri::Parts::default();
+    origin.path_and_query = Some(
+        uri.path_and_query()
+            .cloned()
+            .unwrap_or_else(|| http::uri::PathAndQuery::from_static("/")),
+    );
+    if let Ok(origin) = http::Uri::from_parts(origin) {
         *request.uri_mut() = origin;
     }
 }
