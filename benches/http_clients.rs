@@ -361,8 +361,8 @@ impl http_body::Body for ChunkBody {
     }
 }
 
-/// rustls with the ring provider, trusting `ca_pem` only, offering `h2` by ALPN: the
-/// raw baseline's TLS.
+/// rustls with the aws-lc-rs provider (reqwest's and xhttp's default), trusting `ca_pem`
+/// only, offering `h2` by ALPN: the raw baseline's TLS, with the same crypto as the others.
 fn rustls_config(ca_pem: &[u8]) -> Result<Arc<rustls::ClientConfig>, Failure> {
     use rustls_pki_types::CertificateDer;
     use rustls_pki_types::pem::PemObject;
@@ -373,7 +373,7 @@ fn rustls_config(ca_pem: &[u8]) -> Result<Arc<rustls::ClientConfig>, Failure> {
             .map_err(request_failure)?;
     }
     let mut config = rustls::ClientConfig::builder_with_provider(Arc::new(
-        rustls::crypto::ring::default_provider(),
+        rustls::crypto::aws_lc_rs::default_provider(),
     ))
     .with_safe_default_protocol_versions()
     .map_err(request_failure)?
@@ -889,14 +889,34 @@ fn run_blocking(
     })
 }
 
-/// User + system CPU time of the whole process so far.
-fn process_cpu_time() -> Duration {
+/// CPU time of the whole process so far: user + system, and the user part alone.
+#[derive(Clone, Copy)]
+struct CpuTime {
+    total: Duration,
+    user: Duration,
+}
+
+impl std::ops::Sub for CpuTime {
+    type Output = CpuTime;
+    fn sub(self, earlier: CpuTime) -> CpuTime {
+        CpuTime {
+            total: self.total - earlier.total,
+            user: self.user - earlier.user,
+        }
+    }
+}
+
+fn process_cpu_time() -> CpuTime {
     let usage = getrusage(UsageWho::RUSAGE_SELF).expect("getrusage(RUSAGE_SELF)");
     let micros = |tv: nix::sys::time::TimeVal| {
         Duration::from_secs(tv.tv_sec().unsigned_abs())
             + Duration::from_micros(tv.tv_usec().unsigned_abs())
     };
-    micros(usage.user_time()) + micros(usage.system_time())
+    let user = micros(usage.user_time());
+    CpuTime {
+        total: user + micros(usage.system_time()),
+        user,
+    }
 }
 
 /// The process's peak resident set so far, in KiB (`VmHWM`).
@@ -980,7 +1000,7 @@ fn measure_requests(args: &Args) -> Result<(), Failure> {
         args.requests,
         elapsed.as_secs_f64(),
         n / elapsed.as_secs_f64(),
-        cpu.as_secs_f64() * 1e6 / n,
+        cpu.total.as_secs_f64() * 1e6 / n,
         allocations as f64 / n,
     );
     Ok(())
@@ -1056,12 +1076,13 @@ fn measure_transfer(args: &Args) -> Result<(), Failure> {
     let gb = bytes as f64 / 1e9;
     println!(
         "RESULT client={} workload={} bytes={bytes} seconds={:.4} mbps={:.1} cpu_s_per_gb={:.3} \
-         rss_kib={} allocs_total={allocations}",
+         user_s_per_gb={:.3} rss_kib={} allocs_total={allocations}",
         args.client.name(),
         args.workload.name(),
         elapsed.as_secs_f64(),
         bytes as f64 / 1e6 / elapsed.as_secs_f64(),
-        cpu.as_secs_f64() / gb,
+        cpu.total.as_secs_f64() / gb,
+        cpu.user.as_secs_f64() / gb,
         peak_rss_kib(),
     );
     Ok(())

@@ -5,15 +5,21 @@ use std::io;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
-use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+use tokio::io::{AsyncRead, AsyncWrite, BufReader, ReadBuf};
 use tokio::net::TcpStream;
 use tokio_rustls::client::TlsStream;
+
+/// The read-ahead buffer under TLS. rustls asks its transport for at most 4 KiB per
+/// read, so a 16 KiB record costs four `recv` calls; through this buffer one call takes
+/// whatever the socket holds, up to 64 KiB (measured: h2 download over TLS 0.506 → 0.482
+/// s/GB of client CPU). Writes pass straight through.
+pub(crate) const TLS_READ_AHEAD: usize = 64 * 1024;
 
 /// A connected stream of any kind (an enum rather than `dyn`: one less indirection).
 #[derive(Debug)]
 pub(crate) enum Io {
     Tcp(TcpStream),
-    Tls(Box<TlsStream<Io>>),
+    Tls(Box<TlsStream<BufReader<Io>>>),
     #[cfg(unix)]
     Unix(tokio::net::UnixStream),
 }

@@ -14,6 +14,7 @@ use std::time::{Duration, Instant};
 use hyper_util::client::legacy::connect::HttpConnector;
 use rustls::ClientConfig;
 use rustls_pki_types::ServerName;
+use tokio::io::BufReader;
 use tokio::sync::OnceCell;
 use tower_service::Service;
 use xhttp_core::{ConnectionInfo, Env, Error, ErrorKind, HttpOptions, TlsInfo, Trace, TraceKind};
@@ -21,7 +22,7 @@ use xhttp_core::{ConnectionInfo, Env, Error, ErrorKind, HttpOptions, TlsInfo, Tr
 use tokio::net::TcpStream;
 
 use self::dns::{DnsObserver, Resolve, ResolverService};
-use self::io::Io;
+use self::io::{Io, TLS_READ_AHEAD};
 use crate::http::key::{Key, Scheme, Via};
 
 /// A connected stream with what is known about it.
@@ -311,7 +312,7 @@ async fn tls_handshake(
             .with_source(error)
     })?;
     let tls = tokio_rustls::TlsConnector::from(config)
-        .connect(server_name, io)
+        .connect(server_name, BufReader::with_capacity(TLS_READ_AHEAD, io))
         .await
         .map_err(|error| {
             Error::new(ErrorKind::Connect)
