@@ -1259,10 +1259,17 @@ fn show_headers(args: &Args) -> Result<(), Failure> {
     Ok(())
 }
 
-/// `XHTTP_BLOCKING_BRIDGE=spawn` measures the other way the blocking client can wait.
+/// `XHTTP_BLOCKING_BRIDGE=spawn` measures the other way the blocking client can wait;
+/// `XHTTP_BLOCKING_WORKERS=N` another worker count for its private runtime.
 fn choose_blocking_bridge() {
     if std::env::var("XHTTP_BLOCKING_BRIDGE").as_deref() == Ok("spawn") {
         xhttp::blocking::runtime::set_bridge(xhttp::blocking::runtime::Bridge::Spawn);
+    }
+    if let Some(workers) = std::env::var("XHTTP_BLOCKING_WORKERS")
+        .ok()
+        .and_then(|value| value.parse().ok())
+    {
+        xhttp::blocking::runtime::set_worker_threads(workers);
     }
 }
 
