@@ -1,8 +1,9 @@
 //! How a blocking response waits for its body: polled on the caller's thread, inside the
 //! private runtime's context.
 //!
-//! The body's bytes arrive through hyper's channel from the connection task on the
-//! runtime, so the only cross-thread hop is that wake-up; decompression and decoding run
+//! An HTTP/1.1 body's connection is driven on the caller's thread during the wait (see
+//! `park`), so its bytes are read there; an HTTP/2 body's arrive through h2 from the
+//! connection task on the runtime, one wake-up per wait. Decompression and decoding run
 //! on the caller's thread. Polling is `unconstrained` so tokio's cooperative budget
 //! cannot turn this loop into a livelock.
 

@@ -1,10 +1,13 @@
-//! Waiting on the calling thread with a thread park: no tokio primitive involved.
+//! Waiting on the calling thread with a thread park (no tokio primitive involved),
+//! driving the HTTP/1.1 connections the future uses meanwhile.
 
 use std::future::Future;
 use std::pin::pin;
 use std::sync::Arc;
 use std::task::{Context, Poll, Wake, Waker};
 use std::thread::{self, Thread};
+
+use xhttp_async::http::CallerDrives;
 
 struct ThreadWaker(Thread);
 
@@ -37,10 +40,16 @@ pub(crate) fn wait<F: Future>(future: F) -> F::Output {
         .unwrap_or_else(|_| current_thread_waker());
     let mut cx = Context::from_waker(&waker);
     let mut future = pin!(future);
+    // The HTTP/1.1 connections the future uses are driven here too, not by their tasks
+    // on the runtime: no thread hop to send the request or to hand back the response.
+    let drives = CallerDrives::new();
     loop {
         if let Poll::Ready(output) = future.as_mut().poll(&mut cx) {
             return output;
         }
+        // Progress there wakes this thread (the future's waker), so the park below
+        // returns at once and the future is polled again.
+        drives.drive();
         // A wake before this park makes it return at once; spurious returns re-poll.
         thread::park();
     }

@@ -11,12 +11,49 @@ use hyper::client::conn::{http1, http2};
 use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
 use xhttp_core::{ConnectionInfo, Error, ErrorKind, HttpOptions};
 
+use super::driven::Driven;
 use super::watch::WatchedBody;
 use crate::connect::Connected;
 use crate::connect::io::Io;
 
-/// An HTTP/1.1 connection's sending half.
-pub(crate) type H1Sender = http1::SendRequest<WatchedBody>;
+/// An HTTP/1.1 connection's sending half, and the shared connection future behind it
+/// (`None` only for connections made outside [`handshake`], in benchmarks).
+#[derive(Debug)]
+pub(crate) struct H1Sender {
+    send: http1::SendRequest<WatchedBody>,
+    driven: Option<Arc<Driven>>,
+}
+
+impl H1Sender {
+    pub(crate) fn new(
+        send: http1::SendRequest<WatchedBody>,
+        driven: Option<Arc<Driven>>,
+    ) -> H1Sender {
+        H1Sender { send, driven }
+    }
+
+    /// Lets a blocking caller waiting on this thread drive the connection (see
+    /// [`Driven::borrow_here`]).
+    pub(crate) fn borrow_here(&self, cx: &Context<'_>) {
+        if let Some(driven) = &self.driven {
+            driven.borrow_here(cx);
+        }
+    }
+}
+
+impl std::ops::Deref for H1Sender {
+    type Target = http1::SendRequest<WatchedBody>;
+
+    fn deref(&self) -> &Self::Target {
+        &self.send
+    }
+}
+
+impl std::ops::DerefMut for H1Sender {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.send
+    }
+}
 /// An HTTP/2 connection's sending half (cloned per stream).
 pub(crate) type H2Sender = http2::SendRequest<WatchedBody>;
 
@@ -115,11 +152,11 @@ pub(crate) async fn handshake(
     let mut builder = http1::Builder::new();
     builder.max_headers(options.max_response_headers);
     let (sender, connection) = builder.handshake(io).await.map_err(handshake_error)?;
-    tokio::spawn(async move {
+    let driven = Driven::spawn(async move {
         // A connection error reaches the requests on it; nothing more to report here.
         let _ = connection.await;
     });
-    Ok(Handshaken::H1(sender, info))
+    Ok(Handshaken::H1(H1Sender::new(sender, Some(driven)), info))
 }
 
 /// Drives an HTTP/2 connection and copies the server's stream limit (which hyper keeps

@@ -263,6 +263,13 @@ async fn send_on(
                         .with_message("the connection lease was already given back"),
                 ));
             };
+            // A blocking caller waiting on this thread writes the request and reads the
+            // response itself (see `driven`).
+            std::future::poll_fn(|cx| {
+                sender.borrow_here(cx);
+                std::task::Poll::Ready(())
+            })
+            .await;
             if sender.ready().await.is_err() {
                 let error = Error::new(ErrorKind::RemoteProtocol)
                     .with_message("the connection closed while idle");

@@ -3,6 +3,7 @@
 
 pub(crate) mod body;
 pub(crate) mod conn;
+mod driven;
 pub(crate) mod errors;
 mod exchange;
 pub(crate) mod key;
@@ -10,5 +11,6 @@ pub mod pool;
 mod transport;
 pub(crate) mod watch;
 
+pub use driven::CallerDrives;
 pub use pool::{OriginStats, PoolStats};
 pub use transport::{HttpTransport, HttpTransportBuilder};

@@ -1,6 +1,7 @@
 //! The built-in HTTP transport against testkit servers: protocols, TLS, timeouts,
 //! connections. Every server runs on its own thread and runtime; no test sleeps.
 
+mod caller_drives;
 mod connect_options;
 mod connections;
 mod pool;

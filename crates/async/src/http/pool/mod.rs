@@ -599,7 +599,7 @@ pub mod bench {
 
     use super::{Acquired, Pool};
     use crate::http::body::Lease;
-    use crate::http::conn::Handshaken;
+    use crate::http::conn::{H1Sender, Handshaken};
     use crate::http::key::{Key, Scheme};
 
     /// A pool and `n` live HTTP/1.1 connections over in-memory pipes (the far ends are
@@ -644,7 +644,10 @@ pub mod bench {
                 };
                 leases.push(pool.connected(
                     permit,
-                    Handshaken::H1(sender, Arc::new(ConnectionInfo::default())),
+                    Handshaken::H1(
+                        H1Sender::new(sender, None),
+                        Arc::new(ConnectionInfo::default()),
+                    ),
                 ));
             }
             for lease in leases {

@@ -1,0 +1,100 @@
+//! A blocking caller drives its HTTP/1.1 connection while it waits, and hands it back
+//! to the connection's task when the wait ends (`xhttp_async::http::CallerDrives`).
+
+use std::io::Read as _;
+
+use xhttp::{Client, Limits};
+
+use super::{body_of, echo_server, short};
+use xhttp_testkit::Server;
+
+#[test]
+fn sequential_blocking_requests_share_one_connection() {
+    let server = echo_server();
+    let client = Client::new();
+    for index in 0..50 {
+        let text = client
+            .get(server.url(&format!("/{index}")))
+            .send()
+            .unwrap()
+            .text()
+            .unwrap();
+        assert_eq!(text, format!("GET /{index} 0"));
+    }
+    assert_eq!(server.connections_opened(), 1);
+}
+
+/// Once the wait ends the connection's task drives it again: the pool's reaper closes
+/// the expired idle connection, and the connection's future (woken by its sending half
+/// going away) closes the socket without any caller around.
+#[test]
+fn an_idle_connection_is_closed_in_the_background_after_a_blocking_request() {
+    let server = echo_server();
+    let client = Client::builder()
+        .limits(Limits::default().with_keepalive_expiry(short(200)))
+        .build()
+        .unwrap();
+    client.get(server.url("/")).send().unwrap();
+    assert!(
+        server.wait_for_closed(1, short(5000)),
+        "the idle connection was not closed after its expiry"
+    );
+}
+
+/// A response whose body is read on another thread: the head's wait borrowed the
+/// connection on this thread and gave it back; the body's waits borrow it over there.
+#[test]
+fn a_streamed_body_is_read_on_another_thread_and_the_connection_comes_back() {
+    let server = Server::http1(|request| {
+        let len = if request.uri().path() == "/big" {
+            4 * 1024 * 1024
+        } else {
+            10
+        };
+        http::Response::new(body_of(len))
+    });
+    let client = Client::new();
+    let mut response = client.get(server.url("/big")).stream().unwrap();
+    let read = std::thread::spawn(move || {
+        let mut body = Vec::new();
+        response.read_to_end(&mut body).unwrap();
+        body.len()
+    })
+    .join()
+    .unwrap();
+    assert_eq!(read, 4 * 1024 * 1024);
+    let small = client.get(server.url("/small")).send().unwrap();
+    assert_eq!(small.content().unwrap().len(), 10);
+    assert_eq!(server.connections_opened(), 1);
+}
+
+#[test]
+fn threads_sharing_a_blocking_client_drive_their_own_connections() {
+    let server = echo_server();
+    let client = Client::new();
+    let threads: Vec<_> = (0..8)
+        .map(|thread| {
+            let client = client.clone();
+            let url = server.url("/");
+            std::thread::spawn(move || {
+                for index in 0..25 {
+                    let text = client
+                        .get(format!("{url}{thread}/{index}"))
+                        .send()
+                        .unwrap()
+                        .text()
+                        .unwrap();
+                    assert_eq!(text, format!("GET /{thread}/{index} 0"));
+                }
+            })
+        })
+        .collect();
+    for thread in threads {
+        thread.join().unwrap();
+    }
+    let opened = server.connections_opened();
+    assert!(
+        (1..=8).contains(&opened),
+        "{opened} connections for 8 threads"
+    );
+}
