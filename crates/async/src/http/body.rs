@@ -125,11 +125,6 @@ impl http_body::Body for ResponseBody {
         cx: &mut Context<'_>,
     ) -> Poll<Option<Result<Frame<Bytes>, Error>>> {
         let this = self.get_mut();
-        if let Some(Lease::H1(lease)) = &this.lease {
-            if let Some(sender) = &lease.sender {
-                sender.borrow_here(cx);
-            }
-        }
         match Pin::new(&mut this.incoming).poll_frame(cx) {
             Poll::Ready(Some(Ok(frame))) => {
                 this.wait = None;
