@@ -166,8 +166,19 @@ impl Url {
         }
 
         let uri = if !parts.scheme.is_empty() && parts.has_host() {
-            let mut target = String::with_capacity(serialization.len());
-            parts.write(&mut target, UserinfoStyle::Omit);
+            let shows_more = parts.fragment.is_some()
+                || parts
+                    .authority
+                    .as_ref()
+                    .is_some_and(|authority| authority.userinfo.is_some());
+            // Without userinfo or fragment the target is the serialization itself.
+            let target = if shows_more {
+                let mut target = String::with_capacity(serialization.len());
+                parts.write(&mut target, UserinfoStyle::Omit);
+                target
+            } else {
+                serialization.clone()
+            };
             match http::Uri::try_from(target) {
                 Ok(uri) => Some(uri),
                 Err(error) if is_http_like(&parts.scheme) => {
