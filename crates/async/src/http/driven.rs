@@ -55,13 +55,21 @@ impl Driven {
             caller: Mutex::new(None),
             background: Mutex::new(None),
         });
-        tokio::spawn(Background(Arc::clone(&driven)));
+        tokio::spawn(Background {
+            waker: Waker::from(Arc::clone(&driven)),
+            driven: Arc::clone(&driven),
+        });
         driven
     }
 
     /// Polls the connection if nobody else is polling it, again while wake-ups arrived
     /// during the poll. One who finds it busy leaves the work to the one polling.
     fn drive(self: &Arc<Self>) {
+        self.drive_with(&Waker::from(Arc::clone(self)));
+    }
+
+    /// [`drive`](Self::drive) with this connection's own waker, made by the caller.
+    fn drive_with(&self, waker: &Waker) {
         loop {
             let Ok(mut slot) = self.connection.try_lock() else {
                 return;
@@ -70,10 +78,9 @@ impl Driven {
                 return;
             };
             self.notified.store(false, Ordering::SeqCst);
-            let waker = Waker::from(Arc::clone(self));
             if connection
                 .as_mut()
-                .poll(&mut Context::from_waker(&waker))
+                .poll(&mut Context::from_waker(waker))
                 .is_ready()
             {
                 *slot = None;
@@ -153,13 +160,17 @@ fn wake(slot: &Mutex<Option<Waker>>) {
 }
 
 /// The connection's task on the runtime: drives it whenever no caller does.
-struct Background(Arc<Driven>);
+struct Background {
+    driven: Arc<Driven>,
+    /// The connection's waker, made once (it holds the `Arc` above, not the task).
+    waker: Waker,
+}
 
 impl Future for Background {
     type Output = ();
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
-        let driven = &self.0;
+        let driven = &self.driven;
         {
             let mut background = lock(&driven.background);
             if !background
@@ -170,7 +181,7 @@ impl Future for Background {
             }
         }
         if !driven.borrowed.load(Ordering::SeqCst) {
-            driven.drive();
+            driven.drive_with(&self.waker);
         }
         if driven.done.load(Ordering::SeqCst) {
             *lock(&driven.background) = None;
@@ -187,12 +198,12 @@ impl Drop for Background {
     /// the pool does not hand out a connection whose I/O no runtime drives.
     fn drop(&mut self) {
         let connection = self
-            .0
+            .driven
             .connection
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .take();
-        self.0.done.store(true, Ordering::SeqCst);
+        self.driven.done.store(true, Ordering::SeqCst);
         drop(connection);
     }
 }
