@@ -36,10 +36,13 @@ pub(crate) struct Driven {
     connection: Mutex<Option<Connection>>,
     /// A wake-up arrived since the last poll began.
     notified: AtomicBool,
-    /// A caller drives it now.
+    /// A caller drives it now: mirrors `caller.is_some()`, written only under that lock
+    /// (read without it where a stale answer is harmless).
     borrowed: AtomicBool,
     /// The connection future finished.
     done: AtomicBool,
+    /// The borrowing caller's waker. Borrowing and giving back happen under this lock,
+    /// so that one caller giving back cannot clear the next one's waker.
     caller: Mutex<Option<Waker>>,
     background: Mutex<Option<Waker>>,
 }
@@ -105,13 +108,20 @@ impl Driven {
             let Some(list) = borrowed.as_mut() else {
                 return;
             };
-            if list.iter().any(|other| Arc::ptr_eq(other, self))
-                || self.borrowed.load(Ordering::SeqCst)
-            {
+            if list.iter().any(|other| Arc::ptr_eq(other, self)) {
                 return;
             }
-            *lock(&self.caller) = Some(cx.waker().clone());
-            self.borrowed.store(true, Ordering::SeqCst);
+            {
+                let mut caller = lock(&self.caller);
+                if caller.is_some() {
+                    // Still borrowed by a wait that released the lease before it ended
+                    // (a buffered body); that wait hands it back soon, and the task
+                    // drives it from then on.
+                    return;
+                }
+                *caller = Some(cx.waker().clone());
+                self.borrowed.store(true, Ordering::SeqCst);
+            }
             list.push(Arc::clone(self));
         });
     }
@@ -119,8 +129,11 @@ impl Driven {
     /// Hands the connection back to its task and polls it once more, so a wake-up that
     /// went to the caller since its last poll is not lost.
     fn give_back(self: &Arc<Self>) {
-        self.borrowed.store(false, Ordering::SeqCst);
-        *lock(&self.caller) = None;
+        {
+            let mut caller = lock(&self.caller);
+            *caller = None;
+            self.borrowed.store(false, Ordering::SeqCst);
+        }
         self.drive();
     }
 }
@@ -133,10 +146,14 @@ impl Wake for Driven {
     fn wake_by_ref(self: &Arc<Self>) {
         self.notified.store(true, Ordering::SeqCst);
         if self.borrowed.load(Ordering::SeqCst) {
-            wake(&self.caller);
-        } else {
-            wake(&self.background);
+            let caller = lock(&self.caller);
+            if let Some(waker) = caller.as_ref() {
+                waker.wake_by_ref();
+                return;
+            }
         }
+        // Not borrowed, or given back since the flag was read.
+        wake(&self.background);
     }
 }
 
@@ -281,5 +298,123 @@ impl Drop for CallerDrives {
         for driven in borrowed {
             driven.give_back();
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::AtomicUsize;
+
+    use super::*;
+
+    /// Counts its wake-ups.
+    #[derive(Default)]
+    struct Count(AtomicUsize);
+
+    impl Wake for Count {
+        fn wake(self: Arc<Self>) {
+            self.wake_by_ref();
+        }
+
+        fn wake_by_ref(self: &Arc<Self>) {
+            self.0.fetch_add(1, Ordering::SeqCst);
+        }
+    }
+
+    /// A "connection" that ends when the sender sends.
+    fn connection() -> (tokio::sync::oneshot::Sender<()>, Arc<Driven>) {
+        let (sender, receiver) = tokio::sync::oneshot::channel::<()>();
+        let driven = Driven::spawn(async move {
+            let _ = receiver.await;
+        });
+        (sender, driven)
+    }
+
+    #[tokio::test]
+    async fn a_borrowed_connection_wakes_its_caller_who_drives_it() {
+        let (sender, driven) = connection();
+        // The task polls it once and waits.
+        tokio::task::yield_now().await;
+        let count = Arc::new(Count::default());
+        let waker = Waker::from(Arc::clone(&count));
+        let drives = CallerDrives::new();
+        driven.borrow_here(&Context::from_waker(&waker));
+        assert!(driven.borrowed.load(Ordering::SeqCst));
+        // Register the connection's waker by driving it here, then make it ready.
+        drives.drive();
+        sender.send(()).unwrap();
+        assert_eq!(
+            count.0.load(Ordering::SeqCst),
+            1,
+            "the caller was not woken"
+        );
+        drives.drive();
+        assert!(
+            driven.done.load(Ordering::SeqCst),
+            "the caller did not drive it"
+        );
+        drop(drives);
+        assert!(!driven.borrowed.load(Ordering::SeqCst));
+    }
+
+    #[tokio::test]
+    async fn a_connection_given_back_is_driven_by_its_task_again() {
+        let (sender, driven) = connection();
+        tokio::task::yield_now().await;
+        let waker = Waker::from(Arc::new(Count::default()));
+        let drives = CallerDrives::new();
+        driven.borrow_here(&Context::from_waker(&waker));
+        drives.drive();
+        drop(drives);
+        sender.send(()).unwrap();
+        // The wake-up goes to the task, which runs when this test yields.
+        for _ in 0..10 {
+            if driven.done.load(Ordering::SeqCst) {
+                break;
+            }
+            tokio::task::yield_now().await;
+        }
+        assert!(
+            driven.done.load(Ordering::SeqCst),
+            "the task did not drive it"
+        );
+    }
+
+    #[test]
+    fn a_connection_borrowed_by_one_wait_is_not_taken_by_another() {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let _context = runtime.enter();
+        let (_sender, driven) = connection();
+        let first = Arc::new(Count::default());
+        let second = Arc::new(Count::default());
+        let first_waker = Waker::from(Arc::clone(&first));
+        let second_waker = Waker::from(Arc::clone(&second));
+        let outer = CallerDrives::new();
+        driven.borrow_here(&Context::from_waker(&first_waker));
+        std::thread::scope(|scope| {
+            scope.spawn(|| {
+                let other = CallerDrives::new();
+                driven.borrow_here(&Context::from_waker(&second_waker));
+                drop(other);
+            });
+        });
+        // The other wait ended without touching the first one's borrow.
+        driven.wake_by_ref();
+        assert_eq!(first.0.load(Ordering::SeqCst), 1);
+        assert_eq!(second.0.load(Ordering::SeqCst), 0);
+        drop(outer);
+        // Given back: a wait elsewhere may borrow it now.
+        std::thread::scope(|scope| {
+            scope.spawn(|| {
+                let other = CallerDrives::new();
+                driven.borrow_here(&Context::from_waker(&second_waker));
+                driven.wake_by_ref();
+                drop(other);
+            });
+        });
+        assert_eq!(second.0.load(Ordering::SeqCst), 1);
     }
 }

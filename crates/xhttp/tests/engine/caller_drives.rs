@@ -98,3 +98,32 @@ fn threads_sharing_a_blocking_client_drive_their_own_connections() {
         "{opened} connections for 8 threads"
     );
 }
+
+/// More threads than connections: a connection is handed from one thread's wait to
+/// another's while the first may still hold it borrowed (its buffered body ended inside
+/// the wait). Every request must be answered; a lost wake-up would be a read timeout.
+#[test]
+fn connections_handed_between_waiting_threads_keep_answering() {
+    let server = echo_server();
+    let client = Client::builder()
+        .limits(Limits::default().with_max_connections(Some(3)))
+        .build()
+        .unwrap();
+    let threads: Vec<_> = (0..12)
+        .map(|thread| {
+            let client = client.clone();
+            let url = server.url("/");
+            std::thread::spawn(move || {
+                for index in 0..40 {
+                    let response = client.get(format!("{url}{thread}/{index}")).send();
+                    let text = response.unwrap().text().unwrap();
+                    assert_eq!(text, format!("GET /{thread}/{index} 0"));
+                }
+            })
+        })
+        .collect();
+    for thread in threads {
+        thread.join().unwrap();
+    }
+    assert!(server.connections_opened() <= 3);
+}
