@@ -146,9 +146,10 @@ impl Wake for Driven {
     fn wake_by_ref(self: &Arc<Self>) {
         self.notified.store(true, Ordering::SeqCst);
         if self.borrowed.load(Ordering::SeqCst) {
-            let caller = lock(&self.caller);
-            if let Some(waker) = caller.as_ref() {
-                waker.wake_by_ref();
+            // Woken outside the lock: a waker may do anything, borrowing included.
+            let caller = lock(&self.caller).clone();
+            if let Some(waker) = caller {
+                waker.wake();
                 return;
             }
         }
@@ -171,8 +172,9 @@ fn lock(slot: &Mutex<Option<Waker>>) -> std::sync::MutexGuard<'_, Option<Waker>>
 }
 
 fn wake(slot: &Mutex<Option<Waker>>) {
-    if let Some(waker) = lock(slot).as_ref() {
-        waker.wake_by_ref();
+    let waker = lock(slot).clone();
+    if let Some(waker) = waker {
+        waker.wake();
     }
 }
 
