@@ -68,16 +68,15 @@ fn a_streamed_body_is_read_on_another_thread_and_the_connection_comes_back() {
     assert_eq!(server.connections_opened(), 1);
 }
 
-#[test]
-fn threads_sharing_a_blocking_client_drive_their_own_connections() {
-    let server = echo_server();
-    let client = Client::new();
-    let threads: Vec<_> = (0..8)
+/// `threads` threads sharing `client`, each sending `requests` GETs to the echo
+/// `server` one after the other and checking every answer.
+fn echo_from_threads(client: &Client, server: &Server, threads: usize, requests: usize) {
+    let handles: Vec<_> = (0..threads)
         .map(|thread| {
             let client = client.clone();
             let url = server.url("/");
             std::thread::spawn(move || {
-                for index in 0..25 {
+                for index in 0..requests {
                     let text = client
                         .get(format!("{url}{thread}/{index}"))
                         .send()
@@ -89,9 +88,15 @@ fn threads_sharing_a_blocking_client_drive_their_own_connections() {
             })
         })
         .collect();
-    for thread in threads {
-        thread.join().unwrap();
+    for handle in handles {
+        handle.join().unwrap();
     }
+}
+
+#[test]
+fn threads_sharing_a_blocking_client_drive_their_own_connections() {
+    let server = echo_server();
+    echo_from_threads(&Client::new(), &server, 8, 25);
     let opened = server.connections_opened();
     assert!(
         (1..=8).contains(&opened),
@@ -109,21 +114,6 @@ fn connections_handed_between_waiting_threads_keep_answering() {
         .limits(Limits::default().with_max_connections(Some(3)))
         .build()
         .unwrap();
-    let threads: Vec<_> = (0..12)
-        .map(|thread| {
-            let client = client.clone();
-            let url = server.url("/");
-            std::thread::spawn(move || {
-                for index in 0..40 {
-                    let response = client.get(format!("{url}{thread}/{index}")).send();
-                    let text = response.unwrap().text().unwrap();
-                    assert_eq!(text, format!("GET /{thread}/{index} 0"));
-                }
-            })
-        })
-        .collect();
-    for thread in threads {
-        thread.join().unwrap();
-    }
+    echo_from_threads(&client, &server, 12, 40);
     assert!(server.connections_opened() <= 3);
 }
