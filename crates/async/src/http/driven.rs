@@ -23,9 +23,11 @@
 use std::cell::RefCell;
 use std::fmt;
 use std::future::Future;
+use std::marker::PhantomData;
+use std::panic::{self, AssertUnwindSafe};
 use std::pin::Pin;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex, PoisonError, TryLockError};
 use std::task::{Context, Poll, Wake, Waker};
 
 /// A connection future (its result is reported to the requests on it, not here).
@@ -74,21 +76,28 @@ impl Driven {
     /// [`drive`](Self::drive) with this connection's own waker, made by the caller.
     fn drive_with(&self, waker: &Waker) {
         loop {
-            let Ok(mut slot) = self.connection.try_lock() else {
-                return;
+            let mut slot = match self.connection.try_lock() {
+                Ok(slot) => slot,
+                Err(TryLockError::WouldBlock) => return,
+                Err(TryLockError::Poisoned(poisoned)) => poisoned.into_inner(),
             };
             let Some(connection) = slot.as_mut() else {
                 return;
             };
             self.notified.store(false, Ordering::SeqCst);
-            if connection
-                .as_mut()
-                .poll(&mut Context::from_waker(waker))
-                .is_ready()
-            {
-                *slot = None;
+            // The poll runs user code (a request body, upload progress). A panic there
+            // ends this connection, as it would end a plain connection task, and is not
+            // carried into whichever thread happened to drive it: the requests on the
+            // connection fail with a closed-connection error instead.
+            let polled = panic::catch_unwind(AssertUnwindSafe(|| {
+                connection.as_mut().poll(&mut Context::from_waker(waker))
+            }));
+            if !matches!(polled, Ok(Poll::Pending)) {
+                let finished = slot.take();
                 drop(slot);
                 self.done.store(true, Ordering::SeqCst);
+                // Dropped outside the lock: its destructors run user code too.
+                drop(finished);
                 // The task may be waiting for a wake-up that went to a caller.
                 wake(&self.background);
                 return;
@@ -100,41 +109,82 @@ impl Driven {
         }
     }
 
-    /// Borrows the connection for the wait running on this thread, if one is (see
-    /// [`CallerDrives`]); `cx` wakes that wait. Cheap when there is none.
+    /// Borrows the connection for the waits running on this thread, if any are (see
+    /// [`CallerDrives`]); `cx` wakes them. Cheap when there is none.
     pub(crate) fn borrow_here(self: &Arc<Self>, cx: &Context<'_>) {
-        BORROWED.with(|borrowed| {
-            let mut borrowed = borrowed.borrow_mut();
-            let Some(list) = borrowed.as_mut() else {
-                return;
-            };
-            if list.iter().any(|other| Arc::ptr_eq(other, self)) {
+        let _ = WAITS.try_with(|waits| {
+            let mut waits = waits.borrow_mut();
+            if waits.depth == 0 {
                 return;
             }
+            let waker = match waits
+                .borrowed
+                .iter()
+                .find(|(other, _)| Arc::ptr_eq(other, self))
             {
-                let mut caller = lock(&self.caller);
-                if caller.is_some() {
-                    // Still borrowed by a wait that released the lease before it ended
-                    // (a buffered body); that wait hands it back soon, and the task
-                    // drives it from then on.
+                // This thread's waits have it already (it may have been released and
+                // taken again by a later hop): borrowed again if it is free.
+                Some((_, waker)) => {
+                    self.try_borrow(waker);
                     return;
                 }
-                *caller = Some(cx.waker().clone());
-                self.borrowed.store(true, Ordering::SeqCst);
+                None => cx.waker(),
+            };
+            if self.try_borrow(waker) {
+                waits.borrowed.push((Arc::clone(self), waker.clone()));
             }
-            list.push(Arc::clone(self));
         });
     }
 
-    /// Hands the connection back to its task and polls it once more, so a wake-up that
-    /// went to the caller since its last poll is not lost.
-    fn give_back(self: &Arc<Self>) {
+    /// Takes the connection for `waker`'s thread unless another wait has it (one that
+    /// has not ended yet: it gives it back soon, and the task drives it from then on).
+    fn try_borrow(&self, waker: &Waker) -> bool {
+        let mut caller = lock(&self.caller);
+        if caller.is_some() {
+            return false;
+        }
+        *caller = Some(waker.clone());
+        self.borrowed.store(true, Ordering::SeqCst);
+        true
+    }
+
+    /// Gives the connection back to its task if `waker`'s wait still has it. Then, when
+    /// `drive`, polls it once more, so that a wake-up that went to the caller since its
+    /// last poll is not lost; otherwise wakes the task for such a wake-up.
+    fn give_back(self: &Arc<Self>, waker: &Waker, drive: bool) {
         {
             let mut caller = lock(&self.caller);
+            if !caller.as_ref().is_some_and(|held| held.will_wake(waker)) {
+                return;
+            }
             *caller = None;
             self.borrowed.store(false, Ordering::SeqCst);
         }
-        self.drive();
+        if drive {
+            self.drive();
+        } else if self.notified.load(Ordering::SeqCst) {
+            wake(&self.background);
+        }
+    }
+
+    /// The connection goes back to the pool: a wait on this thread that borrowed it gives
+    /// it back now, so the next request (another thread's, maybe) can borrow it.
+    pub(crate) fn release_here(self: &Arc<Self>) {
+        let waker = WAITS
+            .try_with(|waits| {
+                waits
+                    .borrow()
+                    .borrowed
+                    .iter()
+                    .find(|(other, _)| Arc::ptr_eq(other, self))
+                    .map(|(_, waker)| waker.clone())
+            })
+            .ok()
+            .flatten();
+        if let Some(waker) = waker {
+            // Not polled here: this runs inside the response body's poll.
+            self.give_back(&waker, false);
+        }
     }
 }
 
@@ -227,17 +277,28 @@ impl Drop for Background {
     }
 }
 
+/// This thread's running waits and the connections they borrowed, with the waker each
+/// was borrowed for: a stack, outer waits' first.
+struct Waits {
+    depth: usize,
+    borrowed: Vec<(Arc<Driven>, Waker)>,
+}
+
 thread_local! {
-    /// The connections borrowed by the wait running on this thread; `None` when no wait
-    /// is running.
-    static BORROWED: RefCell<Option<Vec<Arc<Driven>>>> = const { RefCell::new(None) };
+    static WAITS: RefCell<Waits> = const {
+        RefCell::new(Waits {
+            depth: 0,
+            borrowed: Vec::new(),
+        })
+    };
 }
 
 /// While alive, this thread drives the HTTP/1.1 connections that the futures it polls
 /// use: call [`drive`](CallerDrives::drive) after each poll. For a blocking wait loop,
 /// where the thread would otherwise sleep while a runtime task does the connection's
-/// work. Dropping it hands every connection back to its task. Waits may nest; each
-/// borrows for itself.
+/// work (xhttp-blocking's). Dropping it hands the connections it borrowed back to their
+/// tasks. Waits may nest on a thread (drop them innermost first; it is not `Send`); an
+/// inner wait drives the outer waits' connections too.
 ///
 /// ```
 /// # use std::future::Future;
@@ -257,25 +318,44 @@ thread_local! {
 /// ```
 #[derive(Debug)]
 pub struct CallerDrives {
-    outer: Option<Vec<Arc<Driven>>>,
+    /// Where this wait's borrowed connections start in the thread's stack; `None` when
+    /// the thread's locals are gone (then it does nothing).
+    base: Option<usize>,
+    _not_send: PhantomData<*const ()>,
 }
 
 impl CallerDrives {
-    /// Starts borrowing on this thread.
+    /// Starts a wait on this thread.
     pub fn new() -> CallerDrives {
-        let outer = BORROWED.with(|borrowed| borrowed.borrow_mut().replace(Vec::new()));
-        CallerDrives { outer }
+        let base = WAITS
+            .try_with(|waits| {
+                let mut waits = waits.borrow_mut();
+                waits.depth += 1;
+                waits.borrowed.len()
+            })
+            .ok();
+        CallerDrives {
+            base,
+            _not_send: PhantomData,
+        }
     }
 
-    /// Polls every connection borrowed so far.
+    /// Polls every connection this thread's waits borrowed.
     pub fn drive(&self) {
+        if self.base.is_none() {
+            return;
+        }
         for index in 0.. {
-            let next = BORROWED.with(|borrowed| {
-                borrowed
-                    .borrow()
-                    .as_ref()
-                    .and_then(|list| list.get(index).cloned())
-            });
+            let next = WAITS
+                .try_with(|waits| {
+                    waits
+                        .borrow()
+                        .borrowed
+                        .get(index)
+                        .map(|(d, _)| Arc::clone(d))
+                })
+                .ok()
+                .flatten();
             match next {
                 Some(driven) => driven.drive(),
                 None => break,
@@ -292,14 +372,33 @@ impl Default for CallerDrives {
 
 impl Drop for CallerDrives {
     fn drop(&mut self) {
-        let borrowed = BORROWED
-            .try_with(|borrowed| std::mem::replace(&mut *borrowed.borrow_mut(), self.outer.take()))
-            .ok()
-            .flatten()
-            .unwrap_or_default();
-        for driven in borrowed {
-            driven.give_back();
+        let Some(base) = self.base else {
+            return;
+        };
+        // While unwinding, the connections are not polled here (user code in a poll
+        // could panic again): their tasks are woken if a wake-up is pending.
+        let drive = !std::thread::panicking();
+        loop {
+            let entry = WAITS
+                .try_with(|waits| {
+                    let mut waits = waits.borrow_mut();
+                    if waits.borrowed.len() > base {
+                        waits.borrowed.pop()
+                    } else {
+                        None
+                    }
+                })
+                .ok()
+                .flatten();
+            match entry {
+                Some((driven, waker)) => driven.give_back(&waker, drive),
+                None => break,
+            }
         }
+        let _ = WAITS.try_with(|waits| {
+            let mut waits = waits.borrow_mut();
+            waits.depth = waits.depth.saturating_sub(1);
+        });
     }
 }
 
@@ -418,5 +517,58 @@ mod tests {
             });
         });
         assert_eq!(second.0.load(Ordering::SeqCst), 1);
+    }
+
+    #[tokio::test]
+    async fn a_panic_in_the_connection_ends_it_without_reaching_the_driver() {
+        let driven = Driven::spawn(async { panic!("a request body panicked") });
+        let waker = Waker::from(Arc::new(Count::default()));
+        let drives = CallerDrives::new();
+        driven.borrow_here(&Context::from_waker(&waker));
+        drives.drive();
+        assert!(driven.done.load(Ordering::SeqCst));
+        drop(drives);
+        // The task finds it done and ends.
+        tokio::task::yield_now().await;
+    }
+
+    #[tokio::test]
+    async fn an_inner_wait_drives_the_outer_waits_connections() {
+        let (sender, driven) = connection();
+        tokio::task::yield_now().await;
+        let count = Arc::new(Count::default());
+        let waker = Waker::from(Arc::clone(&count));
+        let outer = CallerDrives::new();
+        driven.borrow_here(&Context::from_waker(&waker));
+        outer.drive();
+        let inner = CallerDrives::new();
+        sender.send(()).unwrap();
+        inner.drive();
+        assert!(
+            driven.done.load(Ordering::SeqCst),
+            "the inner wait did not drive it"
+        );
+        drop(inner);
+        // Still the outer wait's until it ends.
+        assert!(driven.borrowed.load(Ordering::SeqCst));
+        drop(outer);
+        assert!(!driven.borrowed.load(Ordering::SeqCst));
+    }
+
+    #[tokio::test]
+    async fn a_connection_released_mid_wait_is_given_back_at_once() {
+        let (_sender, driven) = connection();
+        tokio::task::yield_now().await;
+        let waker = Waker::from(Arc::new(Count::default()));
+        let drives = CallerDrives::new();
+        driven.borrow_here(&Context::from_waker(&waker));
+        assert!(driven.borrowed.load(Ordering::SeqCst));
+        driven.release_here();
+        assert!(!driven.borrowed.load(Ordering::SeqCst));
+        // Taken again by a later hop of the same wait.
+        driven.borrow_here(&Context::from_waker(&waker));
+        assert!(driven.borrowed.load(Ordering::SeqCst));
+        drop(drives);
+        assert!(!driven.borrowed.load(Ordering::SeqCst));
     }
 }
