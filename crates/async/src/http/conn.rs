@@ -39,14 +39,6 @@ impl H1Sender {
             driven.borrow_here(cx);
         }
     }
-
-    /// The connection goes back to the pool: a wait on this thread that borrowed it
-    /// gives it back (see [`Driven::release_here`]).
-    pub(crate) fn release_here(&self) {
-        if let Some(driven) = &self.driven {
-            driven.release_here();
-        }
-    }
 }
 
 impl std::ops::Deref for H1Sender {

@@ -117,21 +117,16 @@ impl Driven {
             if waits.depth == 0 {
                 return;
             }
-            let waker = match waits
+            // This thread's waits may have it already (a later hop of the same request).
+            if waits
                 .borrowed
                 .iter()
-                .find(|(other, _)| Arc::ptr_eq(other, self))
+                .any(|(other, _)| Arc::ptr_eq(other, self))
             {
-                // This thread's waits have it already (it may have been released and
-                // taken again by a later hop): borrowed again if it is free.
-                Some((_, waker)) => {
-                    self.try_borrow(waker);
-                    return;
-                }
-                None => cx.waker(),
-            };
-            if self.try_borrow(waker) {
-                waits.borrowed.push((Arc::clone(self), waker.clone()));
+                return;
+            }
+            if self.try_borrow(cx.waker()) {
+                waits.borrowed.push((Arc::clone(self), cx.waker().clone()));
             }
         });
     }
@@ -164,26 +159,6 @@ impl Driven {
             self.drive();
         } else if self.notified.load(Ordering::SeqCst) {
             wake(&self.background);
-        }
-    }
-
-    /// The connection goes back to the pool: a wait on this thread that borrowed it gives
-    /// it back now, so the next request (another thread's, maybe) can borrow it.
-    pub(crate) fn release_here(self: &Arc<Self>) {
-        let waker = WAITS
-            .try_with(|waits| {
-                waits
-                    .borrow()
-                    .borrowed
-                    .iter()
-                    .find(|(other, _)| Arc::ptr_eq(other, self))
-                    .map(|(_, waker)| waker.clone())
-            })
-            .ok()
-            .flatten();
-        if let Some(waker) = waker {
-            // Not polled here: this runs inside the response body's poll.
-            self.give_back(&waker, false);
         }
     }
 }
@@ -552,23 +527,6 @@ mod tests {
         // Still the outer wait's until it ends.
         assert!(driven.borrowed.load(Ordering::SeqCst));
         drop(outer);
-        assert!(!driven.borrowed.load(Ordering::SeqCst));
-    }
-
-    #[tokio::test]
-    async fn a_connection_released_mid_wait_is_given_back_at_once() {
-        let (_sender, driven) = connection();
-        tokio::task::yield_now().await;
-        let waker = Waker::from(Arc::new(Count::default()));
-        let drives = CallerDrives::new();
-        driven.borrow_here(&Context::from_waker(&waker));
-        assert!(driven.borrowed.load(Ordering::SeqCst));
-        driven.release_here();
-        assert!(!driven.borrowed.load(Ordering::SeqCst));
-        // Taken again by a later hop of the same wait.
-        driven.borrow_here(&Context::from_waker(&waker));
-        assert!(driven.borrowed.load(Ordering::SeqCst));
-        drop(drives);
         assert!(!driven.borrowed.load(Ordering::SeqCst));
     }
 }

@@ -64,7 +64,6 @@ impl H1Lease {
     /// The response ended cleanly: the connection may serve another request.
     pub(crate) fn release(mut self) {
         if let Some(sender) = self.sender.take() {
-            sender.release_here();
             self.pool
                 .release_h1(&self.key, sender, Arc::clone(&self.info));
         }
