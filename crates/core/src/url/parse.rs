@@ -281,9 +281,43 @@ impl Parts {
 
 /// Writes `host[:port]`, IPv6 in brackets.
 pub(super) fn write_host_port(out: &mut String, authority: &Authority) {
-    let _ = write!(out, "{}", authority.host);
+    // Without the formatting machinery for the common hosts: this runs for every
+    // request built from a string.
+    match &authority.host {
+        Host::Domain(name) => out.push_str(name),
+        Host::Ipv4(address) => {
+            for (index, octet) in address.octets().into_iter().enumerate() {
+                if index > 0 {
+                    out.push('.');
+                }
+                push_decimal(out, u16::from(octet));
+            }
+        }
+        Host::Ipv6(_) => {
+            let _ = write!(out, "{}", authority.host);
+        }
+    }
     if let Some(port) = authority.port {
-        let _ = write!(out, ":{port}");
+        out.push(':');
+        push_decimal(out, port);
+    }
+}
+
+/// Appends `value` in decimal.
+fn push_decimal(out: &mut String, value: u16) {
+    let mut digits = [0u8; 5];
+    let mut start = digits.len();
+    let mut rest = value;
+    loop {
+        start -= 1;
+        digits[start] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    for &digit in &digits[start..] {
+        out.push(char::from(digit));
     }
 }
 
@@ -303,6 +337,28 @@ pub(super) enum UserinfoStyle {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn writes_hosts_and_ports_as_display_does() {
+        for text in [
+            "http://0.0.0.0:0/",
+            "http://127.0.0.1:8080/",
+            "http://255.255.255.255:65535/x",
+            "http://10.20.3.40/",
+            "http://[::1]:9/",
+            "http://example.com:10/",
+        ] {
+            let parts = parse(text).unwrap();
+            let authority = parts.authority.as_ref().unwrap();
+            let mut written = String::new();
+            write_host_port(&mut written, authority);
+            let mut expected = authority.host.to_string();
+            if let Some(port) = authority.port {
+                expected.push_str(&format!(":{port}"));
+            }
+            assert_eq!(written, expected, "{text}");
+        }
+    }
 
     #[test]
     fn splits_components() {
