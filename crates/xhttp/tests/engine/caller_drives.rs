@@ -3,10 +3,11 @@
 
 use std::io::Read as _;
 
-use xhttp::{Client, Limits};
+use bytes::Bytes;
+use xhttp::{Client, ErrorKind, Limits};
 
 use super::{body_of, echo_server, short};
-use xhttp_testkit::Server;
+use xhttp_testkit::{Behavior, Server};
 
 #[test]
 fn sequential_blocking_requests_share_one_connection() {
@@ -116,4 +117,27 @@ fn connections_handed_between_waiting_threads_keep_answering() {
         .unwrap();
     echo_from_threads(&client, &server, 12, 40);
     assert!(server.connections_opened() <= 3);
+}
+
+/// The server answers one request per connection, then reads the next and closes: the
+/// caller, driving the pooled connection itself, sees it close and the GET goes again
+/// on a new connection, while a sent POST is not replayed.
+#[test]
+fn a_connection_closed_under_a_driving_caller_is_retried_for_get_only() {
+    let server = Server::builder()
+        .behavior(Behavior::CloseAfter { answered: 1 })
+        .handler(|request| http::Response::new(Bytes::from(request.uri().path().to_owned())))
+        .start();
+    let client = Client::new();
+    for path in ["/1", "/2"] {
+        let text = client.get(server.url(path)).send().unwrap().text().unwrap();
+        assert_eq!(text, path);
+    }
+    assert_eq!(server.connections_opened(), 2);
+    let error = client
+        .post(server.url("/3"))
+        .body("data")
+        .send()
+        .unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::RemoteProtocol, "{error}");
 }
