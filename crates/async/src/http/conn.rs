@@ -11,13 +11,13 @@ use hyper::client::conn::{http1, http2};
 use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
 use xhttp_core::{ConnectionInfo, Error, ErrorKind, HttpOptions};
 
-use super::driven::Driven;
+use super::driven::{self, Driven};
 use super::watch::WatchedBody;
 use crate::connect::Connected;
 use crate::connect::io::Io;
 
-/// An HTTP/1.1 connection's sending half, and the shared connection future behind it
-/// (`None` only for connections made outside [`handshake`], in benchmarks).
+/// An HTTP/1.1 connection's sending half, and the connection future behind it when it
+/// is shared with blocking callers (see [`handshake`]).
 #[derive(Debug)]
 pub(crate) struct H1Sender {
     send: http1::SendRequest<WatchedBody>,
@@ -152,11 +152,20 @@ pub(crate) async fn handshake(
     let mut builder = http1::Builder::new();
     builder.max_headers(options.max_response_headers);
     let (sender, connection) = builder.handshake(io).await.map_err(handshake_error)?;
-    let driven = Driven::spawn(async move {
-        // A connection error reaches the requests on it; nothing more to report here.
+    // A connection error reaches the requests on it; nothing more to report here.
+    let connection = async move {
         let _ = connection.await;
-    });
-    Ok(Handshaken::H1(H1Sender::new(sender, Some(driven)), info))
+    };
+    // Shared with blocking callers only when one is making it: a blocking client's
+    // connections are made inside its callers' waits. The async client's stay plain
+    // tasks, without the sharing's few atomics per wake-up.
+    let driven = if driven::waiting_here() {
+        Some(Driven::spawn(connection))
+    } else {
+        tokio::spawn(connection);
+        None
+    };
+    Ok(Handshaken::H1(H1Sender::new(sender, driven), info))
 }
 
 /// Drives an HTTP/2 connection and copies the server's stream limit (which hyper keeps

@@ -5,7 +5,8 @@
 //! task, and the task hands the response back. Measured on one core, that is six context
 //! switches per request against one for async.
 //!
-//! So the connection future is shared. While a blocking caller waits for a response
+//! So a connection made during a blocking wait (a blocking client's; the async client's
+//! stay plain tasks) has its future shared. While a blocking caller waits for a response
 //! head (see [`CallerDrives`]), the connection its request goes out on is *borrowed*:
 //! the caller polls the connection itself between polls of its own future, and the
 //! connection's wake-ups go to the caller instead of the task. The request is written
@@ -266,6 +267,13 @@ thread_local! {
             borrowed: Vec::new(),
         })
     };
+}
+
+/// Whether a wait ([`CallerDrives`]) is running on this thread.
+pub(crate) fn waiting_here() -> bool {
+    WAITS
+        .try_with(|waits| waits.borrow().depth > 0)
+        .unwrap_or(false)
 }
 
 /// While alive, this thread drives the HTTP/1.1 connections that the futures it polls
