@@ -75,8 +75,7 @@ impl<C: ClientFlavor> ClientBuilder<C> {
         let header = header_pair(name, value);
         self.with(|config| {
             let (name, value) = header?;
-            config.headers.as_map_mut().append(name, value);
-            Ok(())
+            config.headers.append(name, value)
         })
     }
 
@@ -85,8 +84,7 @@ impl<C: ClientFlavor> ClientBuilder<C> {
         let header = header_pair(http::header::USER_AGENT, value);
         self.with(|config| {
             let (name, value) = header?;
-            config.headers.as_map_mut().insert(name, value);
-            Ok(())
+            config.headers.insert(name, value)
         })
     }
 

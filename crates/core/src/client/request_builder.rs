@@ -74,21 +74,14 @@ impl<C: ClientFlavor> RequestBuilder<C> {
         let header = header_pair(name, value);
         self.with(|parts| {
             let (name, value) = header?;
-            parts.headers.as_map_mut().append(name, value);
-            Ok(())
+            parts.headers.append(name, value)
         })
     }
 
     /// Adds several headers (as [`header`](Self::header) does).
     pub fn headers(self, headers: impl Into<Headers>) -> Self {
         let headers = headers.into();
-        self.with(|parts| {
-            let map = parts.headers.as_map_mut();
-            for (name, value) in headers.as_map() {
-                map.append(name.clone(), value.clone());
-            }
-            Ok(())
-        })
+        self.with(|parts| parts.headers.try_extend(headers.as_map()))
     }
 
     /// Adds query parameters, merged over the client's and into the URL's query: a key
@@ -325,8 +318,9 @@ impl<C: ClientFlavor> fmt::Debug for RequestBuilder<C> {
     }
 }
 
-/// A header name and value checked, as a typed `InvalidHeader` error when not valid.
-/// Sensitive values (credentials, cookies) are marked so.
+/// A header name and value from the builders' `TryInto` arguments, as a typed
+/// `InvalidHeader` error when not valid. Added through [`Headers::append`] or
+/// [`Headers::insert`], which mark sensitive values.
 pub(crate) fn header_pair<K, V>(name: K, value: V) -> Result<(HeaderName, HeaderValue), Error>
 where
     K: TryInto<HeaderName>,
@@ -335,13 +329,10 @@ where
     let name = name
         .try_into()
         .map_err(|_| Error::new(ErrorKind::InvalidHeader).with_message("invalid header name"))?;
-    let mut value = value.try_into().map_err(|_| {
+    let value = value.try_into().map_err(|_| {
         Error::new(ErrorKind::InvalidHeader).with_message(format!(
             "invalid value for header '{name}': it holds CR, LF, NUL or another control character"
         ))
     })?;
-    if crate::headers::is_sensitive(&name) {
-        value.set_sensitive(true);
-    }
     Ok((name, value))
 }
