@@ -3,7 +3,7 @@
 use std::fmt;
 use std::sync::Arc;
 
-use super::{Auth, AuthFlow, AuthResponse};
+use super::{Auth, AuthFlow};
 use crate::{Error, Request};
 
 type Callback = dyn Fn(&mut Request) -> Result<(), Error> + Send + Sync;
@@ -52,14 +52,6 @@ struct FnFlow {
 impl AuthFlow for FnFlow {
     fn authenticate(&mut self, request: &mut Request) -> Result<(), Error> {
         (self.callback)(request)
-    }
-
-    fn on_response(
-        &mut self,
-        _request: &Request,
-        _response: &AuthResponse<'_>,
-    ) -> Result<Option<Request>, Error> {
-        Ok(None)
     }
 }
 

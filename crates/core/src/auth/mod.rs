@@ -134,12 +134,16 @@ pub trait AuthFlow: Send {
     fn authenticate(&mut self, request: &mut Request) -> Result<(), Error>;
 
     /// Sees the response to `request` (a copy of the request as it was sent) and
-    /// returns the next request to send, or `None` when the flow is done.
+    /// returns the next request to send, or `None` when the flow is done. By default
+    /// the flow is done after its first request (schemes that only add a header).
     fn on_response(
         &mut self,
         request: &Request,
         response: &AuthResponse<'_>,
-    ) -> Result<Option<Request>, Error>;
+    ) -> Result<Option<Request>, Error> {
+        let _ = (request, response);
+        Ok(None)
+    }
 }
 
 /// Shares one [`Auth`] between clients and requests (say, one [`DigestAuth`] and its
@@ -158,10 +162,10 @@ impl<A: Auth + ?Sized> Auth for Arc<A> {
     }
 }
 
-/// The flow of schemes that only add a header to the first request: it never asks for
-/// another request.
+/// The flow of schemes that only add a header to the first request (or fail it when
+/// the credentials cannot be a header value): it never asks for another request.
 struct HeaderFlow {
-    header: Option<http::HeaderValue>,
+    header: Option<Result<http::HeaderValue, Error>>,
 }
 
 impl AuthFlow for HeaderFlow {
@@ -170,51 +174,17 @@ impl AuthFlow for HeaderFlow {
             request
                 .headers_mut()
                 .as_map_mut()
-                .insert(http::header::AUTHORIZATION, value);
+                .insert(http::header::AUTHORIZATION, value?);
         }
         Ok(())
-    }
-
-    fn on_response(
-        &mut self,
-        _request: &Request,
-        _response: &AuthResponse<'_>,
-    ) -> Result<Option<Request>, Error> {
-        Ok(None)
-    }
-}
-
-/// A flow that fails its first step with `error` (say, credentials that cannot be a
-/// header value).
-struct FailedFlow {
-    error: Option<Error>,
-}
-
-impl AuthFlow for FailedFlow {
-    fn authenticate(&mut self, _request: &mut Request) -> Result<(), Error> {
-        match self.error.take() {
-            Some(error) => Err(error),
-            None => Ok(()),
-        }
-    }
-
-    fn on_response(
-        &mut self,
-        _request: &Request,
-        _response: &AuthResponse<'_>,
-    ) -> Result<Option<Request>, Error> {
-        Ok(None)
     }
 }
 
 /// A header flow for `value`, or a flow failing with its error.
 fn header_flow(value: Result<http::HeaderValue, Error>) -> Box<dyn AuthFlow> {
-    match value {
-        Ok(value) => Box::new(HeaderFlow {
-            header: Some(value),
-        }),
-        Err(error) => Box::new(FailedFlow { error: Some(error) }),
-    }
+    Box::new(HeaderFlow {
+        header: Some(value),
+    })
 }
 
 /// `text` as a sensitive header value; an `InvalidHeader` error (that never quotes the

@@ -10,7 +10,7 @@ use std::sync::Arc;
 pub use error::NetRcError;
 pub use parse::{NetRc, NetRcEntry};
 
-use super::{Auth, AuthFlow, AuthResponse, BasicAuth};
+use super::{Auth, AuthFlow, BasicAuth};
 use crate::env::Env;
 use crate::{Error, Request};
 
@@ -117,14 +117,6 @@ impl AuthFlow for NetRcFlow {
             .as_map_mut()
             .insert(http::header::AUTHORIZATION, value);
         Ok(())
-    }
-
-    fn on_response(
-        &mut self,
-        _request: &Request,
-        _response: &AuthResponse<'_>,
-    ) -> Result<Option<Request>, Error> {
-        Ok(None)
     }
 }
 
