@@ -198,13 +198,7 @@ impl<F: Flavor> Response<F> {
 
     /// The HTTP version as httpx names it: `"HTTP/1.1"`, `"HTTP/2"`...
     pub fn http_version(&self) -> &'static str {
-        match self.version {
-            Version::HTTP_09 => "HTTP/0.9",
-            Version::HTTP_10 => "HTTP/1.0",
-            Version::HTTP_2 => "HTTP/2",
-            Version::HTTP_3 => "HTTP/3",
-            _ => "HTTP/1.1",
-        }
+        version_name(self.version)
     }
 
     /// The headers.
@@ -446,5 +440,17 @@ impl<F: Flavor> From<http::Response<Body>> for Response<F> {
 impl<F: Flavor> From<Response<F>> for http::Response<Body> {
     fn from(response: Response<F>) -> http::Response<Body> {
         response.into_http()
+    }
+}
+
+/// An HTTP version as httpx names it: `"HTTP/1.1"`, `"HTTP/2"`... (what
+/// [`Response::http_version`] answers).
+pub fn version_name(version: Version) -> &'static str {
+    match version {
+        Version::HTTP_09 => "HTTP/0.9",
+        Version::HTTP_10 => "HTTP/1.0",
+        Version::HTTP_2 => "HTTP/2",
+        Version::HTTP_3 => "HTTP/3",
+        _ => "HTTP/1.1",
     }
 }

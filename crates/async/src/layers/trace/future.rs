@@ -66,7 +66,7 @@ fn log<B, E: fmt::Display>(hop: &Hop, result: &Result<http::Response<B>, E>) {
     match result {
         Ok(response) => {
             let status = response.status();
-            let version = version_name(response.version());
+            let version = xhttp_core::response::version_name(response.version());
             tracing::info!(
                 target: "xhttp",
                 method = %hop.method,
@@ -94,17 +94,6 @@ fn log<B, E: fmt::Display>(hop: &Hop, result: &Result<http::Response<B>, E>) {
                 error,
             );
         }
-    }
-}
-
-/// httpx's names of versions.
-fn version_name(version: http::Version) -> &'static str {
-    match version {
-        http::Version::HTTP_09 => "HTTP/0.9",
-        http::Version::HTTP_10 => "HTTP/1.0",
-        http::Version::HTTP_2 => "HTTP/2",
-        http::Version::HTTP_3 => "HTTP/3",
-        _ => "HTTP/1.1",
     }
 }
 
