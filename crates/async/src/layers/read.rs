@@ -15,6 +15,17 @@ use super::error::into_error;
 /// `content()` in the history is an error saying so.
 pub const HISTORY_BODY_LIMIT: usize = 1 << 20;
 
+/// Puts `history` (earlier hops: redirects, auth challenges) in front of the
+/// response's own.
+pub(crate) fn prepend_history<B>(response: &mut http::Response<B>, mut history: Vec<HistoryEntry>) {
+    if history.is_empty() {
+        return;
+    }
+    let meta = meta_mut(response);
+    history.append(&mut meta.history);
+    meta.history = history;
+}
+
 /// Reads `response` to its end (releasing its connection) and keeps it as history.
 /// `head` names its request when the response does not (no `ResponseMeta`).
 pub(crate) async fn into_history<B>(

@@ -33,7 +33,7 @@ pub use future::ResponseFuture;
 
 use super::body::ReplayBody;
 use super::error::into_error;
-use super::read::{into_history, meta_mut};
+use super::read::{into_history, meta_mut, prepend_history};
 
 /// Wraps a service in [`AuthService`].
 #[derive(Debug, Clone, Default)]
@@ -168,11 +168,7 @@ where
         *response.headers_mut() = headers.into();
         let next = match step {
             Ok(None) => {
-                if !history.is_empty() {
-                    let meta = meta_mut(&mut response);
-                    history.append(&mut meta.history);
-                    meta.history = history;
-                }
+                prepend_history(&mut response, history);
                 return Ok(response);
             }
             Ok(Some(next)) => next,

@@ -58,7 +58,7 @@ pub use policy::{Action, Attempt, Policy, Standard};
 
 use super::body::ReplayBody;
 use super::error::into_error;
-use super::read::{into_history, meta_mut};
+use super::read::{into_history, meta_mut, prepend_history};
 use future::Unfollowed;
 use rules::HeaderRules;
 
@@ -198,7 +198,7 @@ where
     loop {
         let mut response = pending.await.map_err(into_error)?;
         let Some(location) = rules::location(&response) else {
-            keep_history(&mut response, history);
+            prepend_history(&mut response, history);
             let meta = meta_mut(&mut response);
             if meta.request.is_none() {
                 // Another client's response: name its request (the final URL).
@@ -220,7 +220,7 @@ where
             Action::Stop => {
                 let next = replay.next_request(status, target);
                 meta_mut(&mut response).next_request = Some(next);
-                keep_history(&mut response, history);
+                prepend_history(&mut response, history);
                 return Ok(response);
             }
             Action::Error(error) => return Err(replay.name(error)),
@@ -236,16 +236,6 @@ where
             .map_err(into_error)?;
         pending = service.call(next);
     }
-}
-
-/// Puts `history` in front of the response's own.
-fn keep_history<B>(response: &mut http::Response<B>, mut history: Vec<HistoryEntry>) {
-    if history.is_empty() {
-        return;
-    }
-    let meta = meta_mut(response);
-    history.append(&mut meta.history);
-    meta.history = history;
 }
 
 /// The request being redirected: what the next hop is made from.
