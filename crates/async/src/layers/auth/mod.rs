@@ -232,9 +232,7 @@ fn name_response<B>(error: Error, response: &http::Response<B>) -> Error {
         .get::<xhttp_core::ResponseMeta>()
         .and_then(|meta| meta.request.as_deref());
     match head {
-        Some(head) if error.url().is_none() => {
-            error.with_method(head.method.clone()).with_url(&head.url)
-        }
-        _ => error,
+        Some(head) => error.or_request(&head.method, &head.url),
+        None => error,
     }
 }
