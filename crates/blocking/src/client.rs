@@ -108,9 +108,16 @@ impl Client {
                 }
                 match park::wait(tokio::task::unconstrained(task)) {
                     Ok(response) => response?,
+                    // A panic in the exchange (user code: a hook, a mock, an app) reaches
+                    // the caller as it does when the exchange is polled on its thread.
+                    Err(join_error) if join_error.is_panic() => {
+                        std::panic::resume_unwind(join_error.into_panic())
+                    }
+                    // The private runtime is never shut down; should its task be
+                    // cancelled all the same, the request did not complete.
                     Err(join_error) => {
                         return Err(Error::new(ErrorKind::Connect)
-                            .with_message("the request's task ended without an answer")
+                            .with_message("the request's task was cancelled")
                             .with_source(join_error));
                     }
                 }

@@ -115,3 +115,32 @@ fn a_blocking_response_may_be_read_on_another_runtimes_thread() {
     let text = runtime.block_on(async move { response.read().map(|bytes| bytes.len()) });
     assert_eq!(text.unwrap(), 2);
 }
+
+/// A panic in the exchange (here the mock transport) reaches the caller as a panic,
+/// whether the exchange ran on the caller's thread or as a task (a reader body).
+#[test]
+fn a_panic_in_the_exchange_reaches_the_blocking_caller() {
+    let client = Client::builder()
+        .transport(MockTransport::new(|_| -> xhttp::Response {
+            panic!("the mock gave up")
+        }))
+        .build()
+        .unwrap();
+    for reader_body in [false, true] {
+        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            let request = client.post("http://h/");
+            let request = if reader_body {
+                request.body(xhttp::Body::from_reader(
+                    std::io::Cursor::new(b"data".to_vec()),
+                    Some(4),
+                ))
+            } else {
+                request.body("data")
+            };
+            request.send()
+        }));
+        let payload = outcome.expect_err("the panic was turned into a result");
+        let message = payload.downcast_ref::<&str>().copied().unwrap_or_default();
+        assert_eq!(message, "the mock gave up", "reader body: {reader_body}");
+    }
+}
