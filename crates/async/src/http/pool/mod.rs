@@ -156,7 +156,7 @@ impl Pool {
                 // The pool dropped the waiter: it was closed.
                 Ok(Err(_)) => return Err(closed_error()),
                 Ok(Ok(Grant::Conn(idle))) => {
-                    return Ok(Acquired::H1(self.lease_h1(key, idle, true)));
+                    return Ok(Acquired::H1(self.lease_h1(key, idle)));
                 }
                 Ok(Ok(Grant::Slot)) => {
                     return Ok(Acquired::Connect(ConnectPermit {
@@ -212,7 +212,7 @@ impl Pool {
                 }
                 state.total -= freed;
                 state.idle_total -= idle_taken;
-                return Ok(Acquired::H1(self.lease_h1(key, idle, true)));
+                return Ok(Acquired::H1(self.lease_h1(key, idle)));
             }
         }
         let alpn_pending = origin.alpn_pending;
@@ -296,13 +296,14 @@ impl Pool {
         false
     }
 
-    fn lease_h1(self: &Arc<Self>, key: &Key, idle: IdleH1, reused: bool) -> H1Lease {
+    /// A lease on an idle connection: one that served a request before.
+    fn lease_h1(self: &Arc<Self>, key: &Key, idle: IdleH1) -> H1Lease {
         H1Lease {
             sender: Some(idle.sender),
             info: idle.info,
             pool: Arc::clone(self),
             key: key.clone(),
-            reused,
+            reused: true,
         }
     }
 
