@@ -26,6 +26,7 @@
 
 mod convert;
 mod iter;
+pub(crate) mod params;
 
 use std::borrow::Cow;
 use std::fmt;

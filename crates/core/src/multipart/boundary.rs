@@ -62,33 +62,25 @@ pub(crate) enum Declared {
 
 /// Reads a `Content-Type` value the way httpx does, more leniently: the media type is
 /// compared case-insensitively and any `multipart/` subtype counts; the `boundary`
-/// parameter's name is case-insensitive, in any position, quotes stripped, a trailing
-/// `;` tolerated.
+/// parameter is read as `charset` is (see `headers::params`): name case-insensitive,
+/// in any position, quotes stripped, a trailing `;` tolerated.
 pub(crate) fn declared(content_type: &[u8]) -> Declared {
     let Ok(text) = std::str::from_utf8(content_type) else {
         return Declared::Other;
     };
-    let mut sections = text.split(';');
-    let media = sections.next().unwrap_or_default().trim();
+    let media = text.split(';').next().unwrap_or_default().trim();
     if !media
         .get(..10)
         .is_some_and(|prefix| prefix.eq_ignore_ascii_case("multipart/"))
     {
         return Declared::Other;
     }
-    for section in sections {
-        let section = section.trim();
-        let Some((name, value)) = section.split_once('=') else {
-            continue;
-        };
-        if name.trim().eq_ignore_ascii_case("boundary") {
-            let value = value.trim().trim_matches('"');
-            if !value.is_empty() {
-                return Declared::Boundary(value.to_owned());
-            }
-        }
+    match crate::headers::params::first_param(content_type, "boundary")
+        .and_then(|value| String::from_utf8(value).ok())
+    {
+        Some(boundary) => Declared::Boundary(boundary),
+        None => Declared::MultipartWithout,
     }
-    Declared::MultipartWithout
 }
 
 /// The caller's multipart `Content-Type` with `; boundary=X` added (quoted when it
