@@ -28,6 +28,14 @@ fn main() {
     count("builder+build (Url)", || {
         let _ = std::hint::black_box(client.get(&url).build());
     });
+    let based = xhttp::AsyncClient::builder()
+        .base_url("http://127.0.0.1:18180/api/")
+        .param("key", "k1")
+        .build()
+        .unwrap();
+    count("builder+build, base_url and params", || {
+        let _ = std::hint::black_box(based.get("items/7").query(&[("page", "2")]).build());
+    });
     count("builder+build+into_http", || {
         let _ = std::hint::black_box(client.get(&url).build().unwrap().into_http());
     });

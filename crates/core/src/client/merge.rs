@@ -84,12 +84,18 @@ pub fn merge_request<T>(config: &ClientConfig<T>, parts: RequestParts) -> Result
     } = parts;
 
     let url = url.ok_or_else(|| Error::new(ErrorKind::InvalidUrl).with_message("no URL given"))?;
-    let mut url = resolve_url(config.base_url.as_ref(), url)?;
-    if !config.params.is_empty() || !params.is_empty() {
+    let params = if config.params.is_empty() {
+        params
+    } else {
         let mut merged = config.params.clone();
         merged.merge(&params);
-        url = url.merge_params(&merged)?;
-    }
+        merged
+    };
+    let mut url = match config.base_url.as_ref() {
+        // Joined and given its parameters in one normalisation.
+        Some(base) if !url.is_absolute() => base.merge_base_and_params(&url, &params)?,
+        _ => absolute(url)?.merge_params(&params)?,
+    };
 
     let auth = match auth {
         AuthChoice::ClientDefault => config.auth.clone(),
@@ -149,17 +155,14 @@ pub fn merge_request<T>(config: &ClientConfig<T>, parts: RequestParts) -> Result
     Ok(request)
 }
 
-/// An absolute URL as it is; a relative one joined onto `base_url`.
-fn resolve_url(base_url: Option<&Url>, url: Url) -> Result<Url, Error> {
+/// An absolute URL as it is; a relative one (with no `base_url`) is an error.
+fn absolute(url: Url) -> Result<Url, Error> {
     if url.is_absolute() {
         return Ok(url);
     }
-    match base_url {
-        Some(base) => base.merge_base(&url),
-        None => Err(Error::new(ErrorKind::UnsupportedProtocol)
-            .with_message("request URL is missing an 'http://' or 'https://' protocol")
-            .with_url(&url)),
-    }
+    Err(Error::new(ErrorKind::UnsupportedProtocol)
+        .with_message("request URL is missing an 'http://' or 'https://' protocol")
+        .with_url(&url))
 }
 
 /// `Content-Length` for a body of known length (and `0` for an empty POST, PUT or

@@ -2,7 +2,9 @@
 
 use super::Url;
 use super::parse::{self, Parts};
+use super::setters::merged_query;
 use crate::Error;
+use crate::query::QueryParams;
 
 /// RFC 3986 §5.2.4: removes `.` and `..` segments.
 /// Whether `path` has a `.` or `..` segment to remove.
@@ -146,14 +148,37 @@ impl Url {
     /// # Ok::<(), xhttp_core::Error>(())
     /// ```
     pub fn merge_base(&self, url: &Url) -> Result<Url, Error> {
-        let reference = url.parts();
-        if !reference.scheme.is_empty() {
+        if !url.parts().scheme.is_empty() {
             return Ok(url.clone());
         }
-        if reference.authority.is_some() {
-            return self.join_url(url);
+        Url::from_parts(self.merged_parts(url)).map_err(|error| self.name_in(error))
+    }
+
+    /// [`merge_base`](Self::merge_base), then [`merge_params`](Self::merge_params),
+    /// normalised once.
+    pub(crate) fn merge_base_and_params(
+        &self,
+        url: &Url,
+        params: &QueryParams,
+    ) -> Result<Url, Error> {
+        let mut parts = if url.parts().scheme.is_empty() {
+            self.merged_parts(url)
+        } else {
+            url.parts().clone()
+        };
+        if !params.is_empty() {
+            parts.query = Some(merged_query(parts.query.as_deref(), params));
         }
+        Url::from_parts(parts).map_err(|error| self.name_in(error))
+    }
+
+    /// The parts of `url` (without a scheme) merged onto this base, not normalised.
+    fn merged_parts(&self, url: &Url) -> Parts {
+        let reference = url.parts();
         let base = self.parts();
+        if reference.authority.is_some() {
+            return resolve(base, reference.clone());
+        }
         let mut path = base.path.clone();
         if !path.ends_with('/') {
             path.push('/');
@@ -165,14 +190,13 @@ impl Url {
             }
             (base_query, query) => query.clone().or_else(|| base_query.clone()),
         };
-        Url::from_parts(Parts {
+        Parts {
             scheme: base.scheme.clone(),
             authority: base.authority.clone(),
             path: remove_dot_segments(&path),
             query,
             fragment: reference.fragment.clone(),
-        })
-        .map_err(|error| self.name_in(error))
+        }
     }
 }
 

@@ -186,12 +186,17 @@ impl Url {
         if params.is_empty() {
             return Ok(self.clone());
         }
-        let encoded = params.to_string();
-        let query = match self.query() {
-            Some(query) => merge_raw_queries(query, &encoded),
-            None => encoded,
-        };
+        let query = merged_query(self.query(), params);
         self.with_parts(|parts| parts.query = Some(query))
+    }
+}
+
+/// `params` merged over the raw query `current` (see [`Url::merge_params`]).
+pub(super) fn merged_query(current: Option<&str>, params: &QueryParams) -> String {
+    let encoded = params.to_string();
+    match current {
+        Some(query) => merge_raw_queries(query, &encoded),
+        None => encoded,
     }
 }
 
