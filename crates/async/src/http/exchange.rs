@@ -373,25 +373,33 @@ fn unsent_or_failed(
 /// HTTP/1.1 wants the request target in origin form and a `Host` header.
 fn prepare_h1(request: &mut http::Request<WatchedBody>) {
     *request.version_mut() = http::Version::HTTP_11;
-    let uri = request.uri().clone();
-    if !request.headers().contains_key(header::HOST) {
-        if let Some(authority) = uri.authority() {
-            let host = authority.as_str().rsplit('@').next().unwrap_or_default();
-            if let Ok(value) = HeaderValue::from_str(host) {
-                request.headers_mut().insert(header::HOST, value);
-            }
-        }
-    }
+    add_host(request);
     // The parsed path and query, shared (a reference count), not parsed again.
     let mut origin = http::uri::Parts::default();
-    origin.path_and_query = Some(
-        uri.path_and_query()
-            .cloned()
-            .unwrap_or_else(|| http::uri::PathAndQuery::from_static("/")),
-    );
+    origin.path_and_query = Some(path_and_query(request.uri()));
     if let Ok(origin) = http::Uri::from_parts(origin) {
         *request.uri_mut() = origin;
     }
+}
+
+/// `Host` from the URI's authority (without userinfo), unless the request has one.
+fn add_host(request: &mut http::Request<WatchedBody>) {
+    if request.headers().contains_key(header::HOST) {
+        return;
+    }
+    if let Some(authority) = request.uri().authority() {
+        let host = authority.as_str().rsplit('@').next().unwrap_or_default();
+        if let Ok(value) = HeaderValue::from_str(host) {
+            request.headers_mut().insert(header::HOST, value);
+        }
+    }
+}
+
+/// The URI's path and query, `/` when it has none.
+fn path_and_query(uri: &http::Uri) -> http::uri::PathAndQuery {
+    uri.path_and_query()
+        .cloned()
+        .unwrap_or_else(|| http::uri::PathAndQuery::from_static("/"))
 }
 
 /// A forward proxy wants the request target in absolute form (without userinfo), a
@@ -401,14 +409,24 @@ fn prepare_forward(
     request: &mut http::Request<WatchedBody>,
     proxy_headers: &[(http::HeaderName, HeaderValue)],
 ) {
-    let uri = request.uri().clone();
-    prepare_h1(request);
-    if let (Some(scheme), Some(authority)) = (uri.scheme(), uri.authority()) {
-        let host = authority.as_str().rsplit('@').next().unwrap_or_default();
-        let path = uri
-            .path_and_query()
-            .map_or("/", http::uri::PathAndQuery::as_str);
-        if let Ok(absolute) = http::Uri::try_from(format!("{scheme}://{host}{path}")) {
+    *request.version_mut() = http::Version::HTTP_11;
+    add_host(request);
+    // The absolute target is kept as parsed; only userinfo (which xhttp's own URIs
+    // never carry) or a missing path makes it rebuilt, from its parsed parts.
+    let uri = request.uri();
+    let userinfo = uri
+        .authority()
+        .is_some_and(|authority| authority.as_str().contains('@'));
+    if userinfo || uri.path_and_query().is_none() {
+        let mut parts = uri.clone().into_parts();
+        if let Some(authority) = &parts.authority {
+            let host = authority.as_str().rsplit('@').next().unwrap_or_default();
+            parts.authority = http::uri::Authority::try_from(host).ok();
+        }
+        if parts.path_and_query.is_none() {
+            parts.path_and_query = Some(http::uri::PathAndQuery::from_static("/"));
+        }
+        if let Ok(absolute) = http::Uri::from_parts(parts) {
             *request.uri_mut() = absolute;
         }
     }
