@@ -107,6 +107,17 @@ pub trait EraseService: Sized {
 #[doc(hidden)]
 #[macro_export]
 macro_rules! client_methods {
+    (@shortcuts $client:ty; $($name:ident $method:ident $text:literal),*) => {
+        $(
+            #[doc = concat!("Starts a `", $text, "` request.")]
+            pub fn $name(
+                &self,
+                url: impl $crate::client::IntoUrl,
+            ) -> $crate::client::RequestBuilder<$client> {
+                self.request($crate::http::Method::$method, url)
+            }
+        )*
+    };
     ($client:ty) => {
         impl $client {
             /// Starts a request with `method` to `url` (joined onto `base_url` when
@@ -119,61 +130,9 @@ macro_rules! client_methods {
                 $crate::client::RequestBuilder::new(self.clone(), method, url)
             }
 
-            /// Starts a `GET` request.
-            pub fn get(
-                &self,
-                url: impl $crate::client::IntoUrl,
-            ) -> $crate::client::RequestBuilder<$client> {
-                self.request($crate::http::Method::GET, url)
-            }
-
-            /// Starts a `POST` request.
-            pub fn post(
-                &self,
-                url: impl $crate::client::IntoUrl,
-            ) -> $crate::client::RequestBuilder<$client> {
-                self.request($crate::http::Method::POST, url)
-            }
-
-            /// Starts a `PUT` request.
-            pub fn put(
-                &self,
-                url: impl $crate::client::IntoUrl,
-            ) -> $crate::client::RequestBuilder<$client> {
-                self.request($crate::http::Method::PUT, url)
-            }
-
-            /// Starts a `PATCH` request.
-            pub fn patch(
-                &self,
-                url: impl $crate::client::IntoUrl,
-            ) -> $crate::client::RequestBuilder<$client> {
-                self.request($crate::http::Method::PATCH, url)
-            }
-
-            /// Starts a `DELETE` request.
-            pub fn delete(
-                &self,
-                url: impl $crate::client::IntoUrl,
-            ) -> $crate::client::RequestBuilder<$client> {
-                self.request($crate::http::Method::DELETE, url)
-            }
-
-            /// Starts a `HEAD` request.
-            pub fn head(
-                &self,
-                url: impl $crate::client::IntoUrl,
-            ) -> $crate::client::RequestBuilder<$client> {
-                self.request($crate::http::Method::HEAD, url)
-            }
-
-            /// Starts an `OPTIONS` request.
-            pub fn options(
-                &self,
-                url: impl $crate::client::IntoUrl,
-            ) -> $crate::client::RequestBuilder<$client> {
-                self.request($crate::http::Method::OPTIONS, url)
-            }
+            $crate::client_methods!(@shortcuts $client;
+                get GET "GET", post POST "POST", put PUT "PUT", patch PATCH "PATCH",
+                delete DELETE "DELETE", head HEAD "HEAD", options OPTIONS "OPTIONS");
 
             /// Sends a request as it is: the client's defaults (base_url, headers,
             /// params, cookies, auth) are not applied again; its timeout is, when the
