@@ -250,7 +250,8 @@ async fn send_on(
     total: Option<Instant>,
     phases: Option<ConnectPhases>,
 ) -> Result<http::Response<Body>, Failure> {
-    let mut sent_at = std::time::Instant::now();
+    // When the head was handed to hyper: the start of `waiting`.
+    let sent_at;
     let (response, lease, info) = match lease {
         Lease::H1(mut lease) => {
             match &lease.key.via {
@@ -291,6 +292,7 @@ async fn send_on(
         Lease::H2(lease) => {
             prepare_h2(&mut request);
             let mut sender = lease.sender();
+            sent_at = std::time::Instant::now();
             progress.head_sent();
             let sent = sender.try_send_request(request);
             let response = match watch(sent, progress, timeout)
