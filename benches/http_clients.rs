@@ -1261,7 +1261,7 @@ fn show_headers(args: &Args) -> Result<(), Failure> {
 
 /// `XHTTP_BLOCKING_BRIDGE=spawn` measures the other way the blocking client can wait;
 /// `XHTTP_BLOCKING_WORKERS=N` another worker count for its private runtime.
-fn choose_blocking_bridge() {
+fn configure_blocking_client() {
     if std::env::var("XHTTP_BLOCKING_BRIDGE").as_deref() == Ok("spawn") {
         xhttp::blocking::runtime::set_bridge(xhttp::blocking::runtime::Bridge::Spawn);
     }
@@ -1274,7 +1274,7 @@ fn choose_blocking_bridge() {
 }
 
 fn main() -> ExitCode {
-    choose_blocking_bridge();
+    configure_blocking_client();
     let result = parse_args().and_then(|args| match args.workload {
         Workload::Headers | Workload::UploadHeaders => show_headers(&args),
         Workload::Construct => measure_construction(&args),
