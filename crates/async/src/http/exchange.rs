@@ -279,13 +279,7 @@ async fn send_on(
             sent_at = std::time::Instant::now();
             progress.head_sent();
             let sent = sender.try_send_request(request);
-            let response = match watch(sent, progress, timeout)
-                .await
-                .map_err(Failure::Failed)?
-            {
-                Ok(response) => response,
-                Err(failed) => return Err(unsent_or_failed(failed, false)),
-            };
+            let response = head(sent, progress, timeout, false).await?;
             let info = Arc::clone(&lease.info);
             (response, Lease::H1(lease), info)
         }
@@ -295,13 +289,9 @@ async fn send_on(
             sent_at = std::time::Instant::now();
             progress.head_sent();
             let sent = sender.try_send_request(request);
-            let response = match watch(sent, progress, timeout)
-                .await
-                .map_err(Failure::Failed)?
-            {
+            let response = match head(sent, progress, timeout, true).await {
                 Ok(response) => response,
-                Err(failed) => {
-                    let failure = unsent_or_failed(failed, true);
+                Err(failure) => {
                     if let Failure::BeforeHead {
                         h2_refused: true, ..
                     } = failure
@@ -356,6 +346,25 @@ fn check_head_size(headers: &http::HeaderMap, limit: usize) -> Result<(), Error>
         )));
     }
     Ok(())
+}
+
+/// The response head to a request handed to hyper (`sent`), within the timeouts; a
+/// failure says whether hyper gave the request back unsent.
+async fn head(
+    sent: impl Future<
+        Output = Result<
+            http::Response<Incoming>,
+            hyper::client::conn::TrySendError<http::Request<WatchedBody>>,
+        >,
+    >,
+    progress: &Progress,
+    timeout: Timeout,
+    h2: bool,
+) -> Result<http::Response<Incoming>, Failure> {
+    watch(sent, progress, timeout)
+        .await
+        .map_err(Failure::Failed)?
+        .map_err(|failed| unsent_or_failed(failed, h2))
 }
 
 fn unsent_or_failed(
