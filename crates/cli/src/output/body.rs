@@ -36,12 +36,7 @@ pub(crate) fn classify(content_type: Option<&str>, body: &[u8]) -> Kind {
             Kind::Binary
         };
     };
-    let essence = content_type
-        .split(';')
-        .next()
-        .unwrap_or("")
-        .trim()
-        .to_ascii_lowercase();
+    let essence = super::essence(content_type);
     let (kind, subtype) = essence.split_once('/').unwrap_or((essence.as_str(), ""));
     if subtype == "json" || subtype.ends_with("+json") || subtype == "x-json" {
         return Kind::Json;

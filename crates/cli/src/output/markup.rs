@@ -27,12 +27,7 @@ pub(crate) fn is_markup(content_type: Option<&str>) -> bool {
     let Some(content_type) = content_type else {
         return false;
     };
-    let essence = content_type
-        .split(';')
-        .next()
-        .unwrap_or("")
-        .trim()
-        .to_ascii_lowercase();
+    let essence = super::essence(content_type);
     essence == "text/html"
         || essence == "application/xhtml+xml"
         || essence.ends_with("/xml")

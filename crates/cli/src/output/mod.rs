@@ -15,6 +15,16 @@ use xhttp::{Response, Url};
 
 use crate::args::ColorChoice;
 
+/// A `Content-Type`'s media type without parameters, lower case (`text/html`).
+pub(crate) fn essence(content_type: &str) -> String {
+    content_type
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase()
+}
+
 /// Everything before the body: the status line and headers of every earlier hop
 /// (redirects, auth challenges; with `verbose` each hop's request too); with `verbose`,
 /// the connection and TLS lines, a note when redirects led away from `sent` (the URL
