@@ -481,7 +481,11 @@ async fn watch<T>(
     timeout: Timeout,
 ) -> Result<T, Error> {
     let mut sent = pin!(sent);
-    let mut timer = pin!(tokio::time::sleep(Duration::from_secs(3600)));
+    // One timer, moved to each check below; made at a time already known (no clock
+    // read for a placeholder deadline).
+    let mut timer = pin!(tokio::time::sleep_until(Instant::from_std(
+        progress.last_pull()
+    )));
     loop {
         let (check_at, kind) = match progress.finished() {
             Some(done) => match timeout.read() {
