@@ -2,9 +2,9 @@
 //! request sent with the write and read timeouts watched, the response body wrapped.
 
 use std::future::Future;
-use std::pin::pin;
+use std::pin::Pin;
 use std::sync::Arc;
-use std::time::Duration;
+use std::task::{Context, Poll};
 
 use http::header::{self, HeaderValue};
 use hyper::body::Incoming;
@@ -13,18 +13,21 @@ use xhttp_core::{Body, Error, ErrorKind, RequestContext, ResponseMeta, Timeout, 
 
 use super::body::{Lease, ResponseBody};
 use super::conn::{Handshaken, handshake};
-use super::errors::{self, Phase};
+use super::head::{Failure, Head};
 use super::key::{Key, Scheme, Via};
 use super::pool::Acquired;
 use super::transport::Shared;
 use super::watch::{Observers, Progress, WatchedBody};
 use crate::connect::ConnectPhases;
+use crate::transport::TransportFuture;
+use pin_project_lite::pin_project;
 
 /// Sends `request` and answers its response, within the request's timeouts.
-pub(crate) async fn send(
-    shared: Arc<Shared>,
-    request: http::Request<Body>,
-) -> Result<http::Response<Body>, Error> {
+///
+/// The exchange's future is boxed once, here. It is built from plain functions that
+/// return `async` blocks capturing what they use: an `async fn` keeps a second copy of
+/// each argument it moves, and this future is allocated and copied with every request.
+pub(crate) fn send(shared: Arc<Shared>, request: http::Request<Body>) -> TransportFuture {
     let context = request.extensions().get::<RequestContext>();
     let timeout = context
         .and_then(|context| context.timeout)
@@ -36,27 +39,52 @@ pub(crate) async fn send(
             request.body().content_length(),
         )
     });
+    let key = match Key::from_uri(request.uri()).and_then(|key| Ok(key.through(shared.proxy()?))) {
+        Ok(key) => key,
+        Err(error) => return Box::pin(std::future::ready(Err(error))),
+    };
     let total = timeout.total().map(|limit| Instant::now() + limit);
-    let exchange = exchange(&shared, request, timeout, total, observers);
+    let exchange = exchange(shared, key, request, timeout, total, observers);
     match total {
-        Some(deadline) => tokio::time::timeout_at(deadline, exchange)
-            .await
-            .unwrap_or_else(|_| {
-                Err(Error::new(ErrorKind::TotalTimeout)
-                    .with_message("the total deadline passed before the response head"))
-            }),
-        None => exchange.await,
+        Some(deadline) => Box::pin(TotalDeadline {
+            inner: tokio::time::timeout_at(deadline, exchange),
+        }),
+        None => Box::pin(exchange),
     }
 }
 
-async fn exchange(
-    shared: &Shared,
+pin_project! {
+    /// An exchange under the request's total deadline.
+    struct TotalDeadline<F> {
+        #[pin]
+        inner: tokio::time::Timeout<F>,
+    }
+}
+
+impl<F> Future for TotalDeadline<F>
+where
+    F: Future<Output = Result<http::Response<Body>, Error>>,
+{
+    type Output = F::Output;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
+        self.project().inner.poll(cx).map(|outcome| {
+            outcome.unwrap_or_else(|_| {
+                Err(Error::new(ErrorKind::TotalTimeout)
+                    .with_message("the total deadline passed before the response head"))
+            })
+        })
+    }
+}
+
+fn exchange(
+    shared: Arc<Shared>,
+    key: Key,
     request: http::Request<Body>,
     timeout: Timeout,
     total: Option<Instant>,
     observers: Option<Box<Observers>>,
-) -> Result<http::Response<Body>, Error> {
-    let key = Key::from_uri(request.uri())?.through(shared.proxy()?);
+) -> impl Future<Output = Result<http::Response<Body>, Error>> + Send + 'static {
     let coalesce = key.scheme == Scheme::Https && shared.options.http2;
     let pool_deadline = timeout.pool().map(|limit| Instant::now() + limit);
     let progress = Progress::new(observers);
@@ -64,80 +92,84 @@ async fn exchange(
     let idempotent = is_idempotent(&parts.method);
     let mut request =
         http::Request::from_parts(parts, WatchedBody::new(body, Arc::clone(&progress)));
-    let mut fresh = false;
-    // A refused stream (REFUSED_STREAM or GOAWAY) was not processed: it may go again, on a
-    // new connection. A server that ends connections after N requests (nginx's
-    // keepalive_requests) refuses every stream past N of each; the bound is finite.
-    let mut refused_retries_left = 10;
-    loop {
-        let mut phases = None;
-        let lease = match shared
-            .pool
-            .acquire(&key, coalesce, fresh, pool_deadline)
-            .await?
-        {
-            Acquired::H1(lease) => Lease::H1(lease),
-            Acquired::H2(lease) => Lease::H2(lease),
-            Acquired::Connect(permit) => {
-                // On failure the permit is dropped: its slot goes back to the pool.
-                let (handshaken, connected) =
-                    connect(shared, &key, timeout, progress.trace()).await?;
-                phases = Some(connected);
-                shared.pool.connected(permit, handshaken)
-            }
-        };
-        if let Some(trace) = progress.trace() {
-            let (reused, version) = match &lease {
-                Lease::H1(lease) => (lease.reused, http::Version::HTTP_11),
-                Lease::H2(_) => (phases.is_none(), http::Version::HTTP_2),
-            };
-            trace.emit(TraceKind::Connection { reused, version });
-        }
-        // A copy to send again, kept only when a retry could be allowed: on a reused
-        // connection for an idempotent method, or on HTTP/2 (a refused stream was not
-        // processed, whatever its method), and only with a replayable body.
-        let replay = match &lease {
-            Lease::H2(_) if refused_retries_left > 0 => copy_request(&request),
-            _ if fresh => None,
-            Lease::H1(lease) if lease.reused && idempotent => copy_request(&request),
-            Lease::H1(_) | Lease::H2(_) => None,
-        };
-        match send_on(shared, lease, request, &progress, timeout, total, phases).await {
-            Ok(response) => return Ok(response),
-            // hyper gave the request back unsent: the connection was dead already.
-            // Any method may go again, once, on a new connection.
-            Err(Failure::Unsent(unsent, _)) if !fresh => request = *unsent,
-            // The failed HTTP/2 connection left the pool: share another one.
-            Err(Failure::BeforeHead {
-                error,
-                h2_refused: true,
-            }) => match replay {
-                Some(copy) if refused_retries_left > 0 => {
-                    // On a connection of its own it is the first stream, which a server
-                    // that caps requests per connection always serves: shared ones may
-                    // be as full as the one that refused it.
-                    refused_retries_left -= 1;
-                    request = copy.into_request();
-                    progress.restart();
-                    fresh = true;
-                    continue;
+    async move {
+        let shared = &*shared;
+        let mut fresh = false;
+        // A refused stream (REFUSED_STREAM or GOAWAY) was not processed: it may go again, on
+        // a new connection. A server that ends connections after N requests (nginx's
+        // keepalive_requests) refuses every stream past N of each; the bound is finite.
+        let mut refused_retries_left = 10;
+        loop {
+            let mut phases = None;
+            let lease = match shared
+                .pool
+                .acquire(&key, coalesce, fresh, pool_deadline)
+                .await?
+            {
+                Acquired::H1(lease) => Lease::H1(lease),
+                Acquired::H2(lease) => Lease::H2(lease),
+                Acquired::Connect(permit) => {
+                    // On failure the permit is dropped: its slot goes back to the pool.
+                    // Boxed: a connect is rare next to a reuse, and its future is large.
+                    let (handshaken, connected) =
+                        Box::pin(connect(shared, &key, timeout, progress.trace())).await?;
+                    phases = Some(connected);
+                    shared.pool.connected(permit, handshaken)
                 }
-                _ => return Err(error),
-            },
-            Err(Failure::BeforeHead { error, .. }) if !fresh => match replay {
-                Some(copy) if idempotent => request = copy.into_request(),
-                _ => return Err(error),
-            },
-            Err(
-                Failure::Unsent(_, error)
-                | Failure::BeforeHead { error, .. }
-                | Failure::Failed(error),
-            ) => {
-                return Err(error);
+            };
+            if let Some(trace) = progress.trace() {
+                let (reused, version) = match &lease {
+                    Lease::H1(lease) => (lease.reused, http::Version::HTTP_11),
+                    Lease::H2(_) => (phases.is_none(), http::Version::HTTP_2),
+                };
+                trace.emit(TraceKind::Connection { reused, version });
             }
+            // A copy to send again, kept only when a retry could be allowed: on a reused
+            // connection for an idempotent method, or on HTTP/2 (a refused stream was not
+            // processed, whatever its method), and only with a replayable body.
+            let replay = match &lease {
+                Lease::H2(_) if refused_retries_left > 0 => copy_request(&request),
+                _ if fresh => None,
+                Lease::H1(lease) if lease.reused && idempotent => copy_request(&request),
+                Lease::H1(_) | Lease::H2(_) => None,
+            };
+            match send_on(shared, lease, request, &progress, timeout, total, phases).await {
+                Ok(response) => return Ok(response),
+                // hyper gave the request back unsent: the connection was dead already.
+                // Any method may go again, once, on a new connection.
+                Err(Failure::Unsent(unsent, _)) if !fresh => request = *unsent,
+                // The failed HTTP/2 connection left the pool: share another one.
+                Err(Failure::BeforeHead {
+                    error,
+                    h2_refused: true,
+                }) => match replay {
+                    Some(copy) if refused_retries_left > 0 => {
+                        // On a connection of its own it is the first stream, which a
+                        // server that caps requests per connection always serves: shared
+                        // ones may be as full as the one that refused it.
+                        refused_retries_left -= 1;
+                        request = copy.into_request();
+                        progress.restart();
+                        fresh = true;
+                        continue;
+                    }
+                    _ => return Err(error),
+                },
+                Err(Failure::BeforeHead { error, .. }) if !fresh => match replay {
+                    Some(copy) if idempotent => request = copy.into_request(),
+                    _ => return Err(error),
+                },
+                Err(
+                    Failure::Unsent(_, error)
+                    | Failure::BeforeHead { error, .. }
+                    | Failure::Failed(error),
+                ) => {
+                    return Err(error);
+                }
+            }
+            fresh = true;
+            progress.restart();
         }
-        fresh = true;
-        progress.restart();
     }
 }
 
@@ -228,109 +260,100 @@ async fn connect(
     }
 }
 
-enum Failure {
-    /// hyper did not send the request and gave it back.
-    Unsent(Box<http::Request<WatchedBody>>, Error),
-    /// The exchange failed after the request was handed to the connection and before a
-    /// response head arrived (not a timeout). `h2_refused`: the server said it did not
-    /// process the stream (REFUSED_STREAM, or GOAWAY).
-    BeforeHead {
-        error: Error,
-        h2_refused: bool,
-    },
-    Failed(Error),
-}
-
-async fn send_on(
-    shared: &Shared,
+// Not an `async fn`: that would keep a second copy of `request` (see `send`).
+#[allow(clippy::manual_async_fn)]
+fn send_on<'a>(
+    shared: &'a Shared,
     lease: Lease,
     mut request: http::Request<WatchedBody>,
-    progress: &Progress,
+    progress: &'a Progress,
     timeout: Timeout,
     total: Option<Instant>,
     phases: Option<ConnectPhases>,
-) -> Result<http::Response<Body>, Failure> {
-    // When the head was handed to hyper: the start of `waiting`.
-    let sent_at;
-    let (response, lease, info) = match lease {
-        Lease::H1(mut lease) => {
-            match &lease.key.via {
-                Via::Forward(proxy) => prepare_forward(&mut request, &proxy.headers),
-                Via::Direct | Via::Tunnel(_) => prepare_h1(&mut request),
-            }
-            let Some(sender) = lease.sender.as_mut() else {
-                return Err(Failure::Failed(
-                    Error::new(ErrorKind::LocalProtocol)
-                        .with_message("the connection lease was already given back"),
-                ));
-            };
-            // A blocking caller waiting on this thread writes the request and reads the
-            // response itself (see `driven`).
-            std::future::poll_fn(|cx| {
-                sender.borrow_here(cx);
-                std::task::Poll::Ready(())
-            })
-            .await;
-            if sender.ready().await.is_err() {
-                let error = Error::new(ErrorKind::RemoteProtocol)
-                    .with_message("the connection closed while idle");
-                return Err(Failure::Unsent(Box::new(request), error));
-            }
-            sent_at = std::time::Instant::now();
-            progress.head_sent();
-            let sent = sender.try_send_request(request);
-            let response = head(sent, progress, timeout, false).await?;
-            let info = Arc::clone(&lease.info);
-            (response, Lease::H1(lease), info)
-        }
-        Lease::H2(lease) => {
-            prepare_h2(&mut request);
-            let mut sender = lease.sender();
-            sent_at = std::time::Instant::now();
-            progress.head_sent();
-            let sent = sender.try_send_request(request);
-            let response = match head(sent, progress, timeout, true).await {
-                Ok(response) => response,
-                Err(failure) => {
-                    if let Failure::BeforeHead {
-                        h2_refused: true, ..
-                    } = failure
-                    {
-                        // GOAWAY or a refused stream: no new streams on this connection.
-                        lease.mark_dead();
-                        shared.pool.remove_h2(&lease.key, &lease.entry);
-                    }
-                    return Err(failure);
+) -> impl Future<Output = Result<http::Response<Body>, Failure>> + Send + 'a {
+    async move {
+        // When the head was handed to hyper: the start of `waiting`.
+        let sent_at;
+        let (response, lease, info) = match lease {
+            Lease::H1(mut lease) => {
+                match &lease.key.via {
+                    Via::Forward(proxy) => prepare_forward(&mut request, &proxy.headers),
+                    Via::Direct | Via::Tunnel(_) => prepare_h1(&mut request),
                 }
-            };
-            let info = Arc::clone(&lease.entry.info);
-            (response, Lease::H2(lease), info)
+                let Some(sender) = lease.sender.as_mut() else {
+                    return Err(Failure::Failed(
+                        Error::new(ErrorKind::LocalProtocol)
+                            .with_message("the connection lease was already given back"),
+                    ));
+                };
+                // A blocking caller waiting on this thread writes the request and reads the
+                // response itself (see `driven`).
+                std::future::poll_fn(|cx| {
+                    sender.borrow_here(cx);
+                    std::task::Poll::Ready(())
+                })
+                .await;
+                if sender.ready().await.is_err() {
+                    let error = Error::new(ErrorKind::RemoteProtocol)
+                        .with_message("the connection closed while idle");
+                    return Err(Failure::Unsent(Box::new(request), error));
+                }
+                sent_at = std::time::Instant::now();
+                progress.head_sent();
+                let sent = sender.try_send_request(request);
+                let response = Head::new(sent, progress, timeout, false).await?;
+                let info = Arc::clone(&lease.info);
+                (response, Lease::H1(lease), info)
+            }
+            Lease::H2(lease) => {
+                prepare_h2(&mut request);
+                let mut sender = lease.sender();
+                sent_at = std::time::Instant::now();
+                progress.head_sent();
+                let sent = sender.try_send_request(request);
+                let response = match Head::new(sent, progress, timeout, true).await {
+                    Ok(response) => response,
+                    Err(failure) => {
+                        if let Failure::BeforeHead {
+                            h2_refused: true, ..
+                        } = failure
+                        {
+                            // GOAWAY or a refused stream: no new streams on this connection.
+                            lease.mark_dead();
+                            shared.pool.remove_h2(&lease.key, &lease.entry);
+                        }
+                        return Err(failure);
+                    }
+                };
+                let info = Arc::clone(&lease.entry.info);
+                (response, Lease::H2(lease), info)
+            }
+        };
+        let head_at = std::time::Instant::now();
+        let (mut parts, incoming): (_, Incoming) = response.into_parts();
+        check_head_size(&parts.headers, shared.options.max_response_header_bytes)
+            .map_err(Failure::Failed)?;
+        if let Some(reason) = parts.extensions.remove::<hyper::ext::ReasonPhrase>() {
+            let phrase = bytes::Bytes::copy_from_slice(reason.as_bytes());
+            parts
+                .extensions
+                .insert(xhttp_core::response::ReasonPhrase(phrase));
         }
-    };
-    let head_at = std::time::Instant::now();
-    let (mut parts, incoming): (_, Incoming) = response.into_parts();
-    check_head_size(&parts.headers, shared.options.max_response_header_bytes)
-        .map_err(Failure::Failed)?;
-    if let Some(reason) = parts.extensions.remove::<hyper::ext::ReasonPhrase>() {
-        let phrase = bytes::Bytes::copy_from_slice(reason.as_bytes());
-        parts
-            .extensions
-            .insert(xhttp_core::response::ReasonPhrase(phrase));
+        // One extension entry for everything the transport tells: the connection travels in
+        // the response's metadata.
+        let meta = parts.extensions.get_or_insert_default::<ResponseMeta>();
+        meta.connection = Some(info);
+        let timings = &mut meta.timings;
+        if let Some(phases) = phases {
+            timings.dns = phases.dns;
+            timings.connect = phases.connect;
+            timings.tls = phases.tls;
+        }
+        timings.waiting = Some(head_at.saturating_duration_since(sent_at));
+        timings.mark_response_head(head_at);
+        let body = ResponseBody::new(incoming, timeout.read(), total, Some(lease));
+        Ok(http::Response::from_parts(parts, Body::from_stream(body)))
     }
-    // One extension entry for everything the transport tells: the connection travels in
-    // the response's metadata.
-    let meta = parts.extensions.get_or_insert_default::<ResponseMeta>();
-    meta.connection = Some(info);
-    let timings = &mut meta.timings;
-    if let Some(phases) = phases {
-        timings.dns = phases.dns;
-        timings.connect = phases.connect;
-        timings.tls = phases.tls;
-    }
-    timings.waiting = Some(head_at.saturating_duration_since(sent_at));
-    timings.mark_response_head(head_at);
-    let body = ResponseBody::new(incoming, timeout.read(), total, Some(lease));
-    Ok(http::Response::from_parts(parts, Body::from_stream(body)))
 }
 
 /// The response head must fit `limit` bytes (names, values and the `: ` and CRLF of each
@@ -346,39 +369,6 @@ fn check_head_size(headers: &http::HeaderMap, limit: usize) -> Result<(), Error>
         )));
     }
     Ok(())
-}
-
-/// The response head to a request handed to hyper (`sent`), within the timeouts; a
-/// failure says whether hyper gave the request back unsent.
-async fn head(
-    sent: impl Future<
-        Output = Result<
-            http::Response<Incoming>,
-            hyper::client::conn::TrySendError<http::Request<WatchedBody>>,
-        >,
-    >,
-    progress: &Progress,
-    timeout: Timeout,
-    h2: bool,
-) -> Result<http::Response<Incoming>, Failure> {
-    watch(sent, progress, timeout)
-        .await
-        .map_err(Failure::Failed)?
-        .map_err(|failed| unsent_or_failed(failed, h2))
-}
-
-fn unsent_or_failed(
-    mut failed: hyper::client::conn::TrySendError<http::Request<WatchedBody>>,
-    h2: bool,
-) -> Failure {
-    let request = failed.take_message();
-    let hyper_error = failed.into_error();
-    let h2_refused = h2 && errors::is_refused(&hyper_error);
-    let error = errors::map(hyper_error, Phase::Request);
-    match request {
-        Some(request) => Failure::Unsent(Box::new(request), error),
-        None => Failure::BeforeHead { error, h2_refused },
-    }
 }
 
 /// HTTP/1.1 wants the request target in origin form and a `Host` header.
@@ -470,73 +460,4 @@ fn prepare_h2(request: &mut http::Request<WatchedBody>) {
     {
         headers.remove(header::TE);
     }
-}
-
-/// Awaits `sent` while watching the request body: a body that hyper has not pulled from
-/// for `write` is a write timeout; once the body ended, no response head within `read`
-/// is a read timeout.
-async fn watch<T>(
-    sent: impl Future<Output = T>,
-    progress: &Progress,
-    timeout: Timeout,
-) -> Result<T, Error> {
-    let mut sent = pin!(sent);
-    // One timer, moved to each check below; made at a time already known (no clock
-    // read for a placeholder deadline).
-    let mut timer = pin!(tokio::time::sleep_until(Instant::from_std(
-        progress.last_pull()
-    )));
-    loop {
-        let (check_at, kind) = match progress.finished() {
-            Some(done) => match timeout.read() {
-                Some(read) => (
-                    Some(Instant::from_std(done) + read),
-                    Some(ErrorKind::ReadTimeout),
-                ),
-                None => (None, None),
-            },
-            None => match (timeout.write(), timeout.read()) {
-                (Some(write), _) => (
-                    Some(Instant::from_std(progress.last_pull()) + write),
-                    Some(ErrorKind::WriteTimeout),
-                ),
-                // No write limit: look again later to start the read timer once the body ends.
-                (None, Some(read)) => (
-                    Some(Instant::now() + read.min(Duration::from_millis(250))),
-                    None,
-                ),
-                (None, None) => (None, None),
-            },
-        };
-        if let (Some(at), Some(kind)) = (check_at, kind) {
-            if Instant::now() >= at {
-                return Err(timeout_error(kind, timeout));
-            }
-        }
-        match check_at {
-            Some(at) => {
-                timer.as_mut().reset(at);
-                tokio::select! {
-                    biased;
-                    output = &mut sent => return Ok(output),
-                    () = &mut timer => {}
-                }
-            }
-            None => return Ok(sent.await),
-        }
-    }
-}
-
-fn timeout_error(kind: ErrorKind, timeout: Timeout) -> Error {
-    let message = match kind {
-        ErrorKind::WriteTimeout => format!(
-            "the connection took no request body data for {:?}",
-            timeout.write().unwrap_or_default()
-        ),
-        _ => format!(
-            "no response head arrived within {:?} of sending the request",
-            timeout.read().unwrap_or_default()
-        ),
-    };
-    Error::new(kind).with_message(message)
 }

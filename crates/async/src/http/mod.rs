@@ -6,6 +6,7 @@ pub(crate) mod conn;
 mod driven;
 pub(crate) mod errors;
 mod exchange;
+mod head;
 pub(crate) mod key;
 pub mod pool;
 mod transport;

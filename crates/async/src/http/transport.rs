@@ -218,6 +218,6 @@ impl Service<http::Request<Body>> for HttpTransport {
 
     fn call(&mut self, request: http::Request<Body>) -> TransportFuture {
         let shared = Arc::clone(&self.shared);
-        Box::pin(super::exchange::send(shared, request))
+        super::exchange::send(shared, request)
     }
 }

@@ -1,0 +1,177 @@
+//! Waiting for the response head of a request handed to hyper, with the write and read
+//! timeouts watched: a request body that hyper has not pulled from for `write` is a
+//! write timeout; once the body ended, no response head within `read` is a read timeout.
+//!
+//! A hand-written future rather than an `async fn`: it holds hyper's future once, beside
+//! one reusable timer, where nested `async fn`s would each keep their own copy of it
+//! (this future is part of every exchange, and its size is copied and allocated with it).
+
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+use std::time::Duration;
+
+use hyper::body::Incoming;
+use hyper::client::conn::TrySendError;
+use pin_project_lite::pin_project;
+use tokio::time::{Instant, Sleep};
+use xhttp_core::{Error, ErrorKind, Timeout};
+
+use super::errors::{self, Phase};
+use super::watch::{Progress, WatchedBody};
+
+/// How the exchange failed before a response head, as the retry rules need to know.
+pub(super) enum Failure {
+    /// hyper did not send the request and gave it back.
+    Unsent(Box<http::Request<WatchedBody>>, Error),
+    /// The exchange failed after the request was handed to the connection and before a
+    /// response head arrived (not a timeout). `h2_refused`: the server said it did not
+    /// process the stream (REFUSED_STREAM, or GOAWAY).
+    BeforeHead {
+        error: Error,
+        h2_refused: bool,
+    },
+    Failed(Error),
+}
+
+/// What the timer is doing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum TimerState {
+    /// Not yet set: the first poll sets it.
+    Start,
+    /// Set to the next check.
+    Waiting,
+    /// It fired: check the timeouts, then set it again.
+    Check,
+    /// No timeout applies: only hyper's future is awaited.
+    Off,
+}
+
+pin_project! {
+    /// See the [module docs](self).
+    pub(super) struct Head<'a, F> {
+        #[pin]
+        sent: F,
+        // One timer, moved to each check; made at a time already known (no clock read
+        // for a placeholder deadline).
+        #[pin]
+        timer: Sleep,
+        progress: &'a Progress,
+        timeout: Timeout,
+        h2: bool,
+        state: TimerState,
+    }
+}
+
+impl<'a, F> Head<'a, F> {
+    /// Waits for `sent`, what hyper's `try_send_request` gives, on an HTTP/2 connection
+    /// when `h2`.
+    pub(super) fn new(sent: F, progress: &'a Progress, timeout: Timeout, h2: bool) -> Self {
+        Head {
+            sent,
+            timer: tokio::time::sleep_until(Instant::from_std(progress.last_pull())),
+            progress,
+            timeout,
+            h2,
+            state: TimerState::Start,
+        }
+    }
+}
+
+impl<F> Future for Head<'_, F>
+where
+    F: Future<Output = Result<http::Response<Incoming>, TrySendError<http::Request<WatchedBody>>>>,
+{
+    type Output = Result<http::Response<Incoming>, Failure>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let mut this = self.project();
+        if let Poll::Ready(output) = this.sent.poll(cx) {
+            return Poll::Ready(output.map_err(|failed| unsent_or_failed(failed, *this.h2)));
+        }
+        loop {
+            match *this.state {
+                TimerState::Off => return Poll::Pending,
+                TimerState::Waiting => {
+                    if this.timer.as_mut().poll(cx).is_pending() {
+                        return Poll::Pending;
+                    }
+                    *this.state = TimerState::Check;
+                }
+                TimerState::Start | TimerState::Check => {
+                    let (check_at, kind) = next_check(this.progress, *this.timeout);
+                    // Before the timer first fired no deadline can have passed unnoticed:
+                    // one already past makes the timer fire at once.
+                    if *this.state == TimerState::Check {
+                        if let (Some(at), Some(kind)) = (check_at, kind) {
+                            if Instant::now() >= at {
+                                let error = timeout_error(kind, *this.timeout);
+                                return Poll::Ready(Err(Failure::Failed(error)));
+                            }
+                        }
+                    }
+                    match check_at {
+                        Some(at) => {
+                            this.timer.as_mut().reset(at);
+                            *this.state = TimerState::Waiting;
+                        }
+                        None => {
+                            *this.state = TimerState::Off;
+                            return Poll::Pending;
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// When to look at the timeouts next, and which one fails then (`None`: only look).
+fn next_check(progress: &Progress, timeout: Timeout) -> (Option<Instant>, Option<ErrorKind>) {
+    match progress.finished() {
+        Some(done) => match timeout.read() {
+            Some(read) => (
+                Some(Instant::from_std(done) + read),
+                Some(ErrorKind::ReadTimeout),
+            ),
+            None => (None, None),
+        },
+        None => match (timeout.write(), timeout.read()) {
+            (Some(write), _) => (
+                Some(Instant::from_std(progress.last_pull()) + write),
+                Some(ErrorKind::WriteTimeout),
+            ),
+            // No write limit: look again later to start the read timer once the body ends.
+            (None, Some(read)) => (
+                Some(Instant::now() + read.min(Duration::from_millis(250))),
+                None,
+            ),
+            (None, None) => (None, None),
+        },
+    }
+}
+
+fn unsent_or_failed(mut failed: TrySendError<http::Request<WatchedBody>>, h2: bool) -> Failure {
+    let request = failed.take_message();
+    let hyper_error = failed.into_error();
+    let h2_refused = h2 && errors::is_refused(&hyper_error);
+    let error = errors::map(hyper_error, Phase::Request);
+    match request {
+        Some(request) => Failure::Unsent(Box::new(request), error),
+        None => Failure::BeforeHead { error, h2_refused },
+    }
+}
+
+fn timeout_error(kind: ErrorKind, timeout: Timeout) -> Error {
+    let message = match kind {
+        ErrorKind::WriteTimeout => format!(
+            "the connection took no request body data for {:?}",
+            timeout.write().unwrap_or_default()
+        ),
+        _ => format!(
+            "no response head arrived within {:?} of sending the request",
+            timeout.read().unwrap_or_default()
+        ),
+    };
+    Error::new(kind).with_message(message)
+}
