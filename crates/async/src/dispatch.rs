@@ -180,15 +180,20 @@ impl Future for DispatchFuture {
                 observers,
             } => {
                 let mut response = ready!(inner.as_mut().poll(cx)).map_err(|e| name(e, head))?;
-                let now = Instant::now();
                 let meta = response
                     .extensions_mut()
                     .get_or_insert_default::<ResponseMeta>();
                 meta.request = Some(Arc::clone(head));
                 meta.started = Some(*started);
-                if meta.timings.response_head_at().is_none() {
-                    meta.timings.mark_response_head(now);
-                }
+                // The built-in transport marked when the head arrived; others did not.
+                let now = match meta.timings.response_head_at() {
+                    Some(at) => at,
+                    None => {
+                        let now = Instant::now();
+                        meta.timings.mark_response_head(now);
+                        now
+                    }
+                };
                 if meta.timings.waiting.is_none() {
                     meta.timings.waiting = Some(now - *started);
                 }

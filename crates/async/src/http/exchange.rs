@@ -7,7 +7,9 @@ use std::sync::Arc;
 use std::task::{Context, Poll};
 
 use http::header::{self, HeaderValue};
+use http_body::Body as _;
 use hyper::body::Incoming;
+use pin_project_lite::pin_project;
 use tokio::time::Instant;
 use xhttp_core::{Body, Error, ErrorKind, RequestContext, ResponseMeta, Timeout, TraceKind};
 
@@ -20,7 +22,6 @@ use super::transport::Shared;
 use super::watch::{Observers, Progress, WatchedBody};
 use crate::connect::ConnectPhases;
 use crate::transport::TransportFuture;
-use pin_project_lite::pin_project;
 
 /// Sends `request` and answers its response, within the request's timeouts.
 ///
@@ -86,7 +87,6 @@ fn exchange(
     observers: Option<Box<Observers>>,
 ) -> impl Future<Output = Result<http::Response<Body>, Error>> + Send + 'static {
     let coalesce = key.scheme == Scheme::Https && shared.options.http2;
-    let pool_deadline = timeout.pool().map(|limit| Instant::now() + limit);
     let progress = Progress::new(observers);
     let (parts, body) = request.into_parts();
     let idempotent = is_idempotent(&parts.method);
@@ -103,7 +103,7 @@ fn exchange(
             let mut phases = None;
             let lease = match shared
                 .pool
-                .acquire(&key, coalesce, fresh, pool_deadline)
+                .acquire(&key, coalesce, fresh, timeout.pool())
                 .await?
             {
                 Acquired::H1(lease) => Lease::H1(lease),
@@ -299,7 +299,7 @@ fn send_on<'a>(
                     return Err(Failure::Unsent(Box::new(request), error));
                 }
                 sent_at = std::time::Instant::now();
-                progress.head_sent();
+                progress.head_sent(sent_at, request.body().is_end_stream());
                 let sent = sender.try_send_request(request);
                 let response = Head::new(sent, progress, timeout, false).await?;
                 let info = Arc::clone(&lease.info);
@@ -309,7 +309,7 @@ fn send_on<'a>(
                 prepare_h2(&mut request);
                 let mut sender = lease.sender();
                 sent_at = std::time::Instant::now();
-                progress.head_sent();
+                progress.head_sent(sent_at, request.body().is_end_stream());
                 let sent = sender.try_send_request(request);
                 let response = match Head::new(sent, progress, timeout, true).await {
                     Ok(response) => response,

@@ -80,11 +80,19 @@ impl Progress {
         self.observers.as_ref()?.trace.as_ref()
     }
 
-    /// Emits `RequestHeadSent` (the request was handed to the connection).
-    pub(crate) fn head_sent(&self) {
+    /// The request was handed to the connection `at`: the write and read timeouts count
+    /// from here, not from when the request was made (it may have waited for the pool or
+    /// a connect). A body already complete (empty) counts as sent now. Emits
+    /// `RequestHeadSent`.
+    pub(crate) fn head_sent(&self, at: Instant, body_complete: bool) {
+        let stamp = self.stamp(at);
+        self.last_pull.store(stamp, Ordering::Release);
+        if body_complete {
+            self.finished.store(stamp + 1, Ordering::Release);
+        }
         if let Some(observers) = &self.observers {
             if let Some(trace) = &observers.trace {
-                trace.emit(TraceKind::RequestHeadSent);
+                trace.emit_at(at, TraceKind::RequestHeadSent);
             }
             observers.mark(HEAD_SENT);
         }
@@ -99,7 +107,12 @@ impl Progress {
     }
 
     fn now(&self) -> u64 {
-        u64::try_from(self.start.elapsed().as_nanos()).unwrap_or(u64::MAX - 1)
+        self.stamp(Instant::now())
+    }
+
+    /// `at` in nanoseconds since `start`.
+    fn stamp(&self, at: Instant) -> u64 {
+        u64::try_from(at.saturating_duration_since(self.start).as_nanos()).unwrap_or(u64::MAX - 1)
     }
 
     fn at(&self, nanos: u64) -> Instant {
@@ -129,9 +142,14 @@ impl Progress {
     }
 
     fn finish(&self) {
+        self.finish_with(self.now());
+    }
+
+    /// Ends the body at `stamp` (nanoseconds since `start`), unless it ended already.
+    fn finish_with(&self, stamp: u64) {
         let first =
             self.finished
-                .compare_exchange(0, self.now() + 1, Ordering::AcqRel, Ordering::Acquire);
+                .compare_exchange(0, stamp + 1, Ordering::AcqRel, Ordering::Acquire);
         if let (Ok(_), Some(observers)) = (first, &self.observers) {
             observers.mark(BODY_SENT);
         }
@@ -156,7 +174,8 @@ pub(crate) struct WatchedBody {
 impl WatchedBody {
     pub(crate) fn new(inner: Body, progress: Arc<Progress>) -> WatchedBody {
         if inner.is_end_stream() {
-            progress.finish();
+            // Stamped again when the head is sent (`Progress::head_sent`): no clock read.
+            progress.finish_with(0);
         }
         WatchedBody {
             inner,

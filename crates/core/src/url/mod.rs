@@ -157,7 +157,7 @@ impl Url {
             parts.path.insert_str(0, "./");
         }
 
-        let mut serialization = String::new();
+        let mut serialization = String::with_capacity(parts.written_len_bound());
         parts.write(&mut serialization, UserinfoStyle::Full);
         if serialization.len() > MAX_URL_LENGTH {
             return Err(invalid(format!(

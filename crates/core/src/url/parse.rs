@@ -234,6 +234,27 @@ impl Parts {
         self.authority.as_ref().is_some_and(|a| !a.host.is_empty())
     }
 
+    /// At least the length [`write`](Parts::write) gives, so that one allocation holds it.
+    pub(super) fn written_len_bound(&self) -> usize {
+        // `://`, `@`, `:` and a port, `?`, `#`, an IPv4 or IPv6 address: 64 covers them.
+        let authority = self.authority.as_ref().map_or(0, |authority| {
+            let userinfo = authority.userinfo.as_ref().map_or(0, |info| {
+                info.username.len() + info.password.as_ref().map_or(0, String::len)
+            });
+            let host = match &authority.host {
+                Host::Domain(name) => name.len(),
+                Host::Ipv4(_) | Host::Ipv6(_) => 0,
+            };
+            userinfo + host
+        });
+        self.scheme.len()
+            + authority
+            + self.path.len()
+            + self.query.as_ref().map_or(0, String::len)
+            + self.fragment.as_ref().map_or(0, String::len)
+            + 64
+    }
+
     /// Writes the URL; `userinfo` chooses how userinfo is shown.
     pub(super) fn write(&self, out: &mut String, userinfo: UserinfoStyle) {
         if !self.scheme.is_empty() {

@@ -64,6 +64,13 @@ proptest! {
     }
 
     #[test]
+    fn one_allocation_holds_the_serialization(input in url_like()) {
+        if let Ok(url) = Url::parse(&input) {
+            prop_assert!(url.parts().written_len_bound() >= url.as_str().len());
+        }
+    }
+
+    #[test]
     fn join_and_merge_never_panic_and_are_stable(base in url_like(), reference in any_text()) {
         if let Ok(base) = Url::parse(&base) {
             if let Ok(joined) = base.join(&reference) {

@@ -264,3 +264,45 @@ async fn an_expired_idle_connection_is_closed_in_the_background() {
     );
     assert_eq!(client.pool_stats().connections, 0);
 }
+
+/// The read and write timeouts count from when the request is sent, not from when it was
+/// made: a request that waited in the pool longer than both still gets its answer.
+#[tokio::test]
+async fn a_wait_in_the_pool_does_not_use_up_the_read_or_write_timeout() {
+    for (method, body) in [(http::Method::GET, ""), (http::Method::POST, "four")] {
+        let server = echo_server();
+        let timeout = Timeout::default()
+            .with_read(short(300))
+            .with_write(short(300));
+        let client = AsyncClient::builder()
+            .limits(Limits::default().with_max_connections(1))
+            .timeout(timeout)
+            .build()
+            .unwrap();
+        let mut held = client.get(server.url("/first")).stream().await.unwrap();
+        let waiting = tokio::spawn({
+            let mut request = client.request(method.clone(), server.url("/second"));
+            if !body.is_empty() {
+                request = request.body(body);
+            }
+            async move {
+                request
+                    .send()
+                    .await
+                    .map(|response| response.text().unwrap())
+            }
+        });
+        // A request with the same read timeout to a server that never answers: when it
+        // times out, the waiter has been waiting at least that long (no sleep needed).
+        let silent = Server::builder()
+            .behavior(Behavior::NeverAnswer)
+            .handler(|_| http::Response::new(Bytes::new()))
+            .start();
+        let other = AsyncClient::builder().timeout(timeout).build().unwrap();
+        let error = other.get(silent.url("/")).send().await.unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::ReadTimeout, "{error}");
+        held.read().await.unwrap();
+        let answer = waiting.await.unwrap();
+        assert_eq!(answer.unwrap(), format!("{method} /second {}", body.len()));
+    }
+}

@@ -106,16 +106,19 @@ impl Pool {
     }
 
     /// A connection for `key`: a shared HTTP/2 one with room, an idle HTTP/1.1 one, or
-    /// permission to connect. Waits (FIFO) while the pool is full, until `deadline`.
-    /// `coalesce`: an https origin that may speak HTTP/2, so concurrent first requests
-    /// wait for one connect's ALPN. `fresh`: never reuse (a retry after a stale one).
+    /// permission to connect. Waits (FIFO) while the pool is full, for at most `limit`
+    /// from the first wait. `coalesce`: an https origin that may speak HTTP/2, so
+    /// concurrent first requests wait for one connect's ALPN. `fresh`: never reuse (a
+    /// retry after a stale one).
     pub(crate) async fn acquire(
         self: &Arc<Self>,
         key: &Key,
         coalesce: bool,
         fresh: bool,
-        deadline: Option<tokio::time::Instant>,
+        limit: Option<Duration>,
     ) -> Result<Acquired, Error> {
+        // Set when the first wait begins: a checkout that does not wait reads no clock.
+        let mut deadline = None;
         loop {
             let receiver = {
                 let mut state = self.lock();
@@ -141,8 +144,12 @@ impl Pool {
                 (receiver, waits_for_h2, wait == Wait::Slot)
             };
             let (receiver, waits_for_h2, waits_for_slot) = receiver;
-            let granted = match deadline {
-                Some(deadline) => tokio::time::timeout_at(deadline, receiver).await,
+            let granted = match limit {
+                Some(limit) => {
+                    let deadline =
+                        *deadline.get_or_insert_with(|| tokio::time::Instant::now() + limit);
+                    tokio::time::timeout_at(deadline, receiver).await
+                }
                 None => Ok(receiver.await),
             };
             if waits_for_h2 {
@@ -178,7 +185,8 @@ impl Pool {
         coalesce: bool,
         fresh: bool,
     ) -> Result<Acquired, Wait> {
-        let now = Instant::now();
+        // Read once, and only when an idle connection's age is checked.
+        let mut now = None;
         let mut freed = 0;
         let mut idle_taken = 0;
         let origin = state.origins.entry(key.clone()).or_default();
@@ -206,7 +214,10 @@ impl Pool {
             h2_room = origin.h2.is_empty();
             while let Some(idle) = origin.idle.pop_back() {
                 idle_taken += 1;
-                if idle.sender.is_closed() || self.expired(idle.since, now) {
+                if idle.sender.is_closed()
+                    || self.expiry.is_some()
+                        && self.expired(idle.since, *now.get_or_insert_with(Instant::now))
+                {
                     freed += 1;
                     continue;
                 }
