@@ -151,39 +151,40 @@ impl AsyncClient {
         request: Result<Request, Error>,
         mode: SendMode,
     ) -> impl Future<Output = Result<Response<Async>, Error>> + Send + 'static {
+        // One async block capturing what it uses: an `async fn` awaited from it would
+        // hold a second copy of the request (this future is boxed for every request).
         let client = self.clone();
-        async move { client.run(request?, mode).await }
-    }
-
-    async fn run(self, request: Request, mode: SendMode) -> Result<Response<Async>, Error> {
-        if self.is_closed() {
-            return Err(name(
-                Error::new(ErrorKind::ClientClosed)
-                    .with_message("cannot send a request, as the client has been closed"),
-                &request,
-            ));
-        }
-        let (method, url) = (request.method().clone(), request.url().clone());
-        let attach = |error: Error| error.or_request(&method, &url);
-        let response = self
-            .inner
-            .pipeline
-            .send(request.into_http())
-            .await
-            .map_err(attach)?;
-        let mut response = Response::<Async>::from_http(response, ());
-        response.set_read_limit(self.inner.config.max_response_body);
-        if mode == SendMode::Read {
-            if let Err(error) = response.read().await {
-                let error = match response.request() {
-                    Some(head) => crate::dispatch::name(error, head),
-                    None => error,
-                };
-                response.close().await;
-                return Err(error);
+        async move {
+            let request = request?;
+            if client.is_closed() {
+                return Err(name(
+                    Error::new(ErrorKind::ClientClosed)
+                        .with_message("cannot send a request, as the client has been closed"),
+                    &request,
+                ));
             }
+            let (method, url) = (request.method().clone(), request.url().clone());
+            let attach = |error: Error| error.or_request(&method, &url);
+            let response = client
+                .inner
+                .pipeline
+                .send(request.into_http())
+                .await
+                .map_err(attach)?;
+            let mut response = Response::<Async>::from_http(response, ());
+            response.set_read_limit(client.inner.config.max_response_body);
+            if mode == SendMode::Read {
+                if let Err(error) = response.read().await {
+                    let error = match response.request() {
+                        Some(head) => crate::dispatch::name(error, head),
+                        None => error,
+                    };
+                    response.close().await;
+                    return Err(error);
+                }
+            }
+            Ok(response)
         }
-        Ok(response)
     }
 }
 
