@@ -12,6 +12,8 @@ use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
 use xhttp_core::{ConnectionInfo, Error, ErrorKind, HttpOptions};
 
 use super::driven::{self, Driven};
+pub(crate) use super::intake::H2Sender;
+use super::intake::Intake;
 use super::watch::WatchedBody;
 use crate::connect::Connected;
 use crate::connect::io::Io;
@@ -54,8 +56,6 @@ impl std::ops::DerefMut for H1Sender {
         &mut self.send
     }
 }
-/// An HTTP/2 connection's sending half (cloned per stream).
-pub(crate) type H2Sender = http2::SendRequest<WatchedBody>;
 
 /// hyper's default limit before the server's SETTINGS arrive.
 pub(crate) const INITIAL_MAX_STREAMS: usize = 100;
@@ -134,11 +134,14 @@ pub(crate) async fn handshake(
         let (sender, connection) = builder.handshake(io).await.map_err(handshake_error)?;
         let max_streams = Arc::new(AtomicUsize::new(INITIAL_MAX_STREAMS));
         let on_close = OnClose::default();
+        let intake = Arc::new(Intake::default());
         tokio::spawn(H2Driver {
-            connection,
+            connection: Some(connection),
             max_streams: Arc::clone(&max_streams),
             on_close: on_close.clone(),
+            intake: Arc::clone(&intake),
         });
+        let sender = H2Sender::new(sender, intake);
         return Ok(Handshaken::H2(sender, info, max_streams, on_close));
     }
     if !options.http1 {
@@ -169,11 +172,23 @@ pub(crate) async fn handshake(
 }
 
 /// Drives an HTTP/2 connection and copies the server's stream limit (which hyper keeps
-/// on the driver, not on the sending half) into an atomic after each poll.
+/// on the driver, not on the sending half) into an atomic after each poll. hyper's
+/// connection is dropped behind the senders' gate (see [`Intake`]).
 struct H2Driver {
-    connection: http2::Connection<TokioIo<Io>, WatchedBody, TokioExecutor>,
+    /// `None` once ended.
+    connection: Option<http2::Connection<TokioIo<Io>, WatchedBody, TokioExecutor>>,
     max_streams: Arc<AtomicUsize>,
     on_close: OnClose,
+    intake: Arc<Intake>,
+}
+
+impl H2Driver {
+    /// Drops hyper's connection with the gate shut: every request handed to it before
+    /// is answered, every later one is given back unsent.
+    fn end(&mut self) {
+        let connection = &mut self.connection;
+        self.intake.shut(|| drop(connection.take()));
+    }
 }
 
 impl Future for H2Driver {
@@ -181,13 +196,26 @@ impl Future for H2Driver {
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
         let this = &mut *self;
-        let polled = Pin::new(&mut this.connection).poll(cx);
-        this.max_streams.store(
-            this.connection.current_max_send_streams(),
-            Ordering::Relaxed,
-        );
+        let Some(connection) = this.connection.as_mut() else {
+            return Poll::Ready(());
+        };
+        let polled = Pin::new(&mut *connection).poll(cx);
+        this.max_streams
+            .store(connection.current_max_send_streams(), Ordering::Relaxed);
         // Errors reach the streams; the pool is told the connection is gone.
-        polled.map(|_| this.on_close.fire())
+        polled.map(|_| {
+            this.end();
+            this.on_close.fire();
+        })
+    }
+}
+
+impl Drop for H2Driver {
+    /// A task dropped unfinished (its runtime shut down) ends the same way.
+    fn drop(&mut self) {
+        if self.connection.is_some() {
+            self.end();
+        }
     }
 }
 

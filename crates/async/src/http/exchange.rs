@@ -307,10 +307,17 @@ fn send_on<'a>(
             }
             Lease::H2(lease) => {
                 prepare_h2(&mut request);
-                let mut sender = lease.sender();
                 sent_at = std::time::Instant::now();
                 progress.head_sent(sent_at, request.body().is_end_stream());
-                let sent = sender.try_send_request(request);
+                let sent = match lease.sender().try_send(request) {
+                    Ok(sent) => sent,
+                    // The connection task ended (its pool entry goes with it): not sent.
+                    Err(unsent) => {
+                        let error = Error::new(ErrorKind::RemoteProtocol)
+                            .with_message("the connection closed before the request was sent");
+                        return Err(Failure::Unsent(unsent, error));
+                    }
+                };
                 let response = match Head::new(sent, progress, timeout, true).await {
                     Ok(response) => response,
                     Err(failure) => {

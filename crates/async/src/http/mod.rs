@@ -7,6 +7,7 @@ mod driven;
 pub(crate) mod errors;
 mod exchange;
 mod head;
+mod intake;
 pub(crate) mod key;
 pub mod pool;
 mod transport;

@@ -88,8 +88,8 @@ pub(crate) struct H2Lease {
 }
 
 impl H2Lease {
-    pub(crate) fn sender(&self) -> H2Sender {
-        self.entry.sender.clone()
+    pub(crate) fn sender(&self) -> &H2Sender {
+        &self.entry.sender
     }
 
     /// The connection failed for new streams (GOAWAY): the pool stops using it.
