@@ -7,31 +7,53 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::task::{Context, Poll};
 
-use hyper::client::conn::{http1, http2};
+use hyper::body::Incoming;
+use hyper::client::conn::{TrySendError, http1, http2};
 use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
 use xhttp_core::{ConnectionInfo, Error, ErrorKind, HttpOptions};
 
 use super::driven::{self, Driven};
 pub(crate) use super::intake::H2Sender;
-use super::intake::Intake;
+use super::intake::{Gated, Intake};
 use super::watch::WatchedBody;
 use crate::connect::Connected;
 use crate::connect::io::Io;
 
-/// An HTTP/1.1 connection's sending half, and the connection future behind it when it
-/// is shared with blocking callers (see [`handshake`]).
+/// An HTTP/1.1 connection's sending half, its gate (see [`Gated`]), and the connection
+/// future behind it when it is shared with blocking callers (see [`handshake`]).
 #[derive(Debug)]
 pub(crate) struct H1Sender {
     send: http1::SendRequest<WatchedBody>,
     driven: Option<Arc<Driven>>,
+    intake: Arc<Intake>,
 }
+
+/// What hyper answers a request handed to a connection with.
+type Sent = Result<http::Response<Incoming>, TrySendError<http::Request<WatchedBody>>>;
 
 impl H1Sender {
     pub(crate) fn new(
         send: http1::SendRequest<WatchedBody>,
         driven: Option<Arc<Driven>>,
+        intake: Arc<Intake>,
     ) -> H1Sender {
-        H1Sender { send, driven }
+        H1Sender {
+            send,
+            driven,
+            intake,
+        }
+    }
+
+    /// Hands `request` to the connection (which must be ready): its response to come,
+    /// or the request back when the connection task has ended (it was not sent).
+    pub(crate) fn try_send(
+        &mut self,
+        request: http::Request<WatchedBody>,
+    ) -> Result<impl Future<Output = Sent> + use<>, Box<http::Request<WatchedBody>>> {
+        let send = &mut self.send;
+        self.intake
+            .hand_over(request, |request| send.try_send_request(request))
+            .map_err(Box::new)
     }
 
     /// Lets a blocking caller waiting on this thread drive the connection (see
@@ -136,10 +158,9 @@ pub(crate) async fn handshake(
         let on_close = OnClose::default();
         let intake = Arc::new(Intake::default());
         tokio::spawn(H2Driver {
-            connection: Some(connection),
+            connection: Gated::new(connection, Arc::clone(&intake)),
             max_streams: Arc::clone(&max_streams),
             on_close: on_close.clone(),
-            intake: Arc::clone(&intake),
         });
         let sender = H2Sender::new(sender, intake);
         return Ok(Handshaken::H2(sender, info, max_streams, on_close));
@@ -156,9 +177,8 @@ pub(crate) async fn handshake(
     builder.max_headers(options.max_response_headers);
     let (sender, connection) = builder.handshake(io).await.map_err(handshake_error)?;
     // A connection error reaches the requests on it; nothing more to report here.
-    let connection = async move {
-        let _ = connection.await;
-    };
+    let intake = Arc::new(Intake::default());
+    let connection = Gated::new(connection, Arc::clone(&intake));
     // Shared with blocking callers only when one is making it: a blocking client's
     // connections are made inside its callers' waits. The async client's stay plain
     // tasks, without the sharing's few atomics per wake-up.
@@ -168,27 +188,16 @@ pub(crate) async fn handshake(
         tokio::spawn(connection);
         None
     };
-    Ok(Handshaken::H1(H1Sender::new(sender, driven), info))
+    Ok(Handshaken::H1(H1Sender::new(sender, driven, intake), info))
 }
 
 /// Drives an HTTP/2 connection and copies the server's stream limit (which hyper keeps
 /// on the driver, not on the sending half) into an atomic after each poll. hyper's
-/// connection is dropped behind the senders' gate (see [`Intake`]).
+/// connection ends behind the senders' gate (see [`Gated`]).
 struct H2Driver {
-    /// `None` once ended.
-    connection: Option<http2::Connection<TokioIo<Io>, WatchedBody, TokioExecutor>>,
+    connection: Gated<http2::Connection<TokioIo<Io>, WatchedBody, TokioExecutor>>,
     max_streams: Arc<AtomicUsize>,
     on_close: OnClose,
-    intake: Arc<Intake>,
-}
-
-impl H2Driver {
-    /// Drops hyper's connection with the gate shut: every request handed to it before
-    /// is answered, every later one is given back unsent.
-    fn end(&mut self) {
-        let connection = &mut self.connection;
-        self.intake.shut(|| drop(connection.take()));
-    }
 }
 
 impl Future for H2Driver {
@@ -196,26 +205,13 @@ impl Future for H2Driver {
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
         let this = &mut *self;
-        let Some(connection) = this.connection.as_mut() else {
-            return Poll::Ready(());
-        };
-        let polled = Pin::new(&mut *connection).poll(cx);
-        this.max_streams
-            .store(connection.current_max_send_streams(), Ordering::Relaxed);
-        // Errors reach the streams; the pool is told the connection is gone.
-        polled.map(|_| {
-            this.end();
-            this.on_close.fire();
-        })
-    }
-}
-
-impl Drop for H2Driver {
-    /// A task dropped unfinished (its runtime shut down) ends the same way.
-    fn drop(&mut self) {
-        if self.connection.is_some() {
-            self.end();
+        let polled = Pin::new(&mut this.connection).poll(cx);
+        if let Some(connection) = this.connection.get() {
+            this.max_streams
+                .store(connection.current_max_send_streams(), Ordering::Relaxed);
         }
+        // Errors reach the streams; the pool is told the connection is gone.
+        polled.map(|()| this.on_close.fire())
     }
 }
 

@@ -300,7 +300,10 @@ fn send_on<'a>(
                 }
                 sent_at = std::time::Instant::now();
                 progress.head_sent(sent_at, request.body().is_end_stream());
-                let sent = sender.try_send_request(request);
+                let sent = match sender.try_send(request) {
+                    Ok(sent) => sent,
+                    Err(unsent) => return Err(Failure::Unsent(unsent, closed_before_sent())),
+                };
                 let response = Head::new(sent, progress, timeout, false).await?;
                 let info = Arc::clone(&lease.info);
                 (response, Lease::H1(lease), info)
@@ -312,11 +315,7 @@ fn send_on<'a>(
                 let sent = match lease.sender().try_send(request) {
                     Ok(sent) => sent,
                     // The connection task ended (its pool entry goes with it): not sent.
-                    Err(unsent) => {
-                        let error = Error::new(ErrorKind::RemoteProtocol)
-                            .with_message("the connection closed before the request was sent");
-                        return Err(Failure::Unsent(unsent, error));
-                    }
+                    Err(unsent) => return Err(Failure::Unsent(unsent, closed_before_sent())),
                 };
                 let response = match Head::new(sent, progress, timeout, true).await {
                     Ok(response) => response,
@@ -361,6 +360,12 @@ fn send_on<'a>(
         let body = ResponseBody::new(incoming, timeout.read(), total, Some(lease));
         Ok(http::Response::from_parts(parts, Body::from_stream(body)))
     }
+}
+
+/// A request that found its connection's task ended: it was not sent.
+fn closed_before_sent() -> Error {
+    Error::new(ErrorKind::RemoteProtocol)
+        .with_message("the connection closed before the request was sent")
 }
 
 /// The response head must fit `limit` bytes (names, values and the `: ` and CRLF of each

@@ -1,18 +1,21 @@
-//! The sending half of an HTTP/2 connection, and the gate that keeps a request from
-//! being handed to a connection task while that task ends.
+//! The gate that keeps a request from being handed to a connection task while that
+//! task ends, and the sending half of an HTTP/2 connection behind it.
 //!
 //! hyper queues a request in a tokio channel that its connection task reads. When the
 //! task ends, dropping that channel's receiver answers every queued request ("connection
 //! closed", the request given back), but a request being queued at that very moment can
 //! miss the drain: it then stays in the channel, unanswered, until the last sending half
 //! is dropped. The waiting request holds one, so it waits until its read timeout (seen
-//! with nginx ending connections by GOAWAY under load). The task therefore ends under
-//! the gate's write lock, and requests are handed over under its read lock: each one
-//! either is in the queue before the drain starts, or finds the gate shut and is given
-//! back unsent at once.
+//! with nginx ending HTTP/2 connections by GOAWAY under load; the same race exists when
+//! a server closes an idle HTTP/1.1 connection as it is reused). The connection is
+//! therefore dropped under the gate's write lock ([`Gated`]), and requests are handed
+//! over under its read lock ([`Intake::hand_over`]): each one either is in the queue
+//! before the drain starts, or finds the gate shut and is given back unsent at once.
 
 use std::future::Future;
+use std::pin::Pin;
 use std::sync::{Arc, PoisonError, RwLock};
+use std::task::{Context, Poll};
 
 use hyper::body::Incoming;
 use hyper::client::conn::{TrySendError, http2};
@@ -31,10 +34,74 @@ pub(crate) struct Intake {
 impl Intake {
     /// Shuts the gate and runs `end` (dropping hyper's connection, which answers the
     /// requests it still queues) while no request is being handed over.
-    pub(crate) fn shut(&self, end: impl FnOnce()) {
+    fn shut(&self, end: impl FnOnce()) {
         let mut shut = self.shut.write().unwrap_or_else(PoisonError::into_inner);
         *shut = true;
         end();
+    }
+
+    /// Runs `give`, which queues `request` in hyper's channel, unless the connection
+    /// task ended: then the request comes back, not handed over.
+    pub(crate) fn hand_over<R, T>(&self, request: R, give: impl FnOnce(R) -> T) -> Result<T, R> {
+        let shut = self.shut.read().unwrap_or_else(PoisonError::into_inner);
+        if *shut {
+            return Err(request);
+        }
+        // hyper queues the request before `give` returns: under the read lock.
+        Ok(give(request))
+    }
+}
+
+/// A connection future that ends behind its gate: hyper's connection is dropped under
+/// the write lock when it completes, or when the task is dropped unfinished (its
+/// runtime shut down).
+#[derive(Debug)]
+pub(crate) struct Gated<C> {
+    /// `None` once ended.
+    connection: Option<C>,
+    intake: Arc<Intake>,
+}
+
+impl<C> Gated<C> {
+    pub(crate) fn new(connection: C, intake: Arc<Intake>) -> Gated<C> {
+        Gated {
+            connection: Some(connection),
+            intake,
+        }
+    }
+
+    /// hyper's connection, until it ended.
+    pub(crate) fn get(&self) -> Option<&C> {
+        self.connection.as_ref()
+    }
+
+    fn end(&mut self) {
+        let connection = &mut self.connection;
+        self.intake.shut(|| drop(connection.take()));
+    }
+}
+
+impl<C: Future + Unpin> Future for Gated<C> {
+    type Output = ();
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        let Some(connection) = self.connection.as_mut() else {
+            return Poll::Ready(());
+        };
+        // Errors reach the requests through hyper.
+        if Pin::new(connection).poll(cx).is_pending() {
+            return Poll::Pending;
+        }
+        self.end();
+        Poll::Ready(())
+    }
+}
+
+impl<C> Drop for Gated<C> {
+    fn drop(&mut self) {
+        if self.connection.is_some() {
+            self.end();
+        }
     }
 }
 
@@ -64,21 +131,18 @@ impl H2Sender {
         impl Future<Output = Result<http::Response<Incoming>, TrySendError<Request>>> + use<>,
         Box<Request>,
     > {
-        let shut = self
-            .intake
-            .shut
-            .read()
-            .unwrap_or_else(PoisonError::into_inner);
-        if *shut {
-            return Err(Box::new(request));
-        }
-        // hyper queues the request before this returns: under the read lock.
-        Ok(self.send.clone().try_send_request(request))
+        self.intake
+            .hand_over(request, |request| {
+                self.send.clone().try_send_request(request)
+            })
+            .map_err(Box::new)
     }
 }
 
 #[cfg(all(test, unix))]
 mod tests {
+    use std::future::Future;
+    use std::pin::Pin;
     use std::sync::Arc;
     use std::time::Duration;
 
@@ -96,44 +160,53 @@ mod tests {
         request
     }
 
-    /// An HTTP/2 connection over a socket pair whose far end is closed: its task ends
-    /// on its own time.
-    async fn ending_connection() -> super::H2Sender {
+    /// A connection over a socket pair whose far end is closed: its task ends on its own
+    /// time.
+    async fn ending_connection(h2: bool) -> Handshaken {
         let (near, far) = tokio::net::UnixStream::pair().expect("a socket pair");
         let connected = Connected {
             io: Io::Unix(near),
             info: Arc::new(ConnectionInfo::default()),
-            h2: true,
+            h2,
             forward: false,
             phases: Default::default(),
         };
-        let Ok(Handshaken::H2(sender, ..)) = handshake(connected, &HttpOptions::default()).await
-        else {
-            panic!("an HTTP/2 connection");
+        let Ok(handshaken) = handshake(connected, &HttpOptions::default()).await else {
+            panic!("a connection");
         };
         drop(far);
-        sender
+        handshaken
     }
 
     /// Requests handed over while the connection task ends (it drops hyper's request
     /// queue) are all answered: none is left in the queue, unanswered, while a sending
     /// half lives. Each round races the end against a loop handing requests over; without
-    /// the gate, a few thousand rounds leave a request unanswered (measured: 5 runs of 5).
-    /// The timeout only catches that failure: an unanswered request waits forever.
-    #[test]
-    fn requests_handed_over_as_the_connection_ends_are_all_answered() {
+    /// the gate, a few thousand HTTP/2 rounds leave a request unanswered (measured: 5
+    /// runs of 5). The timeout only catches that failure: an unanswered request waits
+    /// forever.
+    fn every_request_is_answered(h2: bool, rounds: usize) {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .enable_all()
             .build()
             .expect("a runtime");
-        for round in 0..4000 {
-            let sender = runtime.block_on(ending_connection());
+        for round in 0..rounds {
+            let handshaken = runtime.block_on(ending_connection(h2));
             let mut handed = Vec::new();
             // Until the gate shuts: the task ended.
-            while let Ok(sent) = sender.try_send(request()) {
-                handed.push(sent);
-                assert!(handed.len() < 1_000_000, "the connection task ends");
+            match handshaken {
+                Handshaken::H2(sender, ..) => {
+                    while let Ok(sent) = sender.try_send(request()) {
+                        handed.push(Box::pin(sent) as Pin<Box<dyn Future<Output = _> + Send>>);
+                        assert!(handed.len() < 1_000_000, "the connection task ends");
+                    }
+                }
+                Handshaken::H1(mut sender, _) => {
+                    while let Ok(sent) = sender.try_send(request()) {
+                        handed.push(Box::pin(sent));
+                        assert!(handed.len() < 1_000_000, "the connection task ends");
+                    }
+                }
             }
             let answered = runtime.block_on(async {
                 let all = async {
@@ -147,5 +220,18 @@ mod tests {
             });
             assert!(answered, "round {round}: a request was never answered");
         }
+    }
+
+    #[test]
+    fn http2_requests_handed_over_as_the_connection_ends_are_all_answered() {
+        every_request_is_answered(true, 4000);
+    }
+
+    /// Over HTTP/1.1 the race was not reproduced: 40,000 rounds without the gate passed
+    /// (hyper also refuses a request while the connection is not ready). The gate is
+    /// there because the queue is the same; this checks it loses nothing.
+    #[test]
+    fn http1_requests_handed_over_as_the_connection_ends_are_all_answered() {
+        every_request_is_answered(false, 2000);
     }
 }

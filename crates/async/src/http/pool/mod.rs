@@ -657,7 +657,7 @@ pub mod bench {
                 leases.push(pool.connected(
                     permit,
                     Handshaken::H1(
-                        H1Sender::new(sender, None),
+                        H1Sender::new(sender, None, Default::default()),
                         Arc::new(ConnectionInfo::default()),
                     ),
                 ));
