@@ -29,7 +29,7 @@ pub(crate) struct BodyState {
     /// The whole body, once read.
     content: Option<Bytes>,
     /// What `read` gathered so far.
-    gathering: BytesMut,
+    gathering: Gathering,
     /// An iterator or stream took the body (httpx's `is_stream_consumed`).
     consumed: bool,
     /// The body was closed (or ended).
@@ -45,6 +45,44 @@ pub(crate) struct BodyState {
     drained: usize,
     /// The body was read but deliberately not kept (a history entry over its limit).
     not_kept: bool,
+}
+
+/// What `read` gathered so far: the first chunk as it came, then a buffer once a second
+/// one arrives. A body of one chunk, the common case for small ones, is served as the
+/// transport handed it: no copy, no allocation.
+#[derive(Debug, Default)]
+struct Gathering {
+    first: Option<Bytes>,
+    rest: BytesMut,
+}
+
+impl Gathering {
+    fn len(&self) -> usize {
+        self.first.as_ref().map_or(0, Bytes::len) + self.rest.len()
+    }
+
+    /// Adds `chunk`; `remaining` is what the body says is left after it (to size the
+    /// buffer once), `limit` the most that will be kept.
+    fn push(&mut self, chunk: Bytes, remaining: Option<u64>, limit: Option<u64>) {
+        if self.first.is_none() && self.rest.is_empty() {
+            self.first = Some(chunk);
+            return;
+        }
+        if let Some(first) = self.first.take() {
+            let expected = (first.len() + chunk.len()) as u64 + remaining.unwrap_or(0);
+            let capacity = expected.min(limit.unwrap_or(u64::MAX)).min(64 << 20);
+            self.rest.reserve(usize::try_from(capacity).unwrap_or(0));
+            self.rest.extend_from_slice(&first);
+        }
+        self.rest.extend_from_slice(&chunk);
+    }
+
+    fn into_bytes(self) -> Bytes {
+        match self.first {
+            Some(first) => first,
+            None => self.rest.freeze(),
+        }
+    }
 }
 
 /// How much of an unread body `close()` reads to keep the connection: 64 KiB.
@@ -64,7 +102,7 @@ impl BodyState {
         BodyState {
             body: Some(body),
             content: None,
-            gathering: BytesMut::new(),
+            gathering: Gathering::default(),
             consumed: false,
             closed: false,
             downloaded: 0,
@@ -81,7 +119,7 @@ impl BodyState {
             body: None,
             downloaded: content.len() as u64,
             content: Some(content),
-            gathering: BytesMut::new(),
+            gathering: Gathering::default(),
             consumed: true,
             closed: true,
             wire: None,
@@ -234,25 +272,12 @@ impl BodyState {
         }
         self.check_unconsumed()?;
         self.prepare(Take::Decoded);
-        if self.gathering.is_empty() {
-            if let Some(upper) = self
-                .body
-                .as_ref()
-                .and_then(|b| http_body::Body::size_hint(b).exact())
-            {
-                self.gathering.reserve(
-                    usize::try_from(upper.min(self.read_limit.unwrap_or(u64::MAX)))
-                        .unwrap_or(0)
-                        .min(64 << 20),
-                );
-            }
-        }
         while let Some(chunk) = ready!(self.poll_chunk(cx, meta)) {
             match chunk {
                 Ok(chunk) => {
                     let total = (self.gathering.len() + chunk.len()) as u64;
                     if let Some(limit) = self.read_limit.filter(|limit| total > *limit) {
-                        self.gathering = BytesMut::new();
+                        self.gathering = Gathering::default();
                         self.finish(meta);
                         return Poll::Ready(Err(body_too_large(
                             "response body",
@@ -260,15 +285,19 @@ impl BodyState {
                             "max_response_body",
                         )));
                     }
-                    self.gathering.extend_from_slice(&chunk);
+                    let rest = self
+                        .body
+                        .as_ref()
+                        .and_then(|b| http_body::Body::size_hint(b).exact());
+                    self.gathering.push(chunk, rest, self.read_limit);
                 }
                 Err(error) => {
-                    self.gathering = BytesMut::new();
+                    self.gathering = Gathering::default();
                     return Poll::Ready(Err(error));
                 }
             }
         }
-        let content = self.gathering.split().freeze();
+        let content = std::mem::take(&mut self.gathering).into_bytes();
         self.content = Some(content.clone());
         self.consumed = true;
         Poll::Ready(Ok(content))
@@ -309,5 +338,33 @@ impl BodyState {
             meta.elapsed = meta.started.map(|started| now - started);
         }
         meta.timings.mark_body_end(now, meta.started);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use bytes::Bytes;
+
+    use super::Gathering;
+
+    #[test]
+    fn a_body_of_one_chunk_is_served_as_it_came() {
+        let chunk = Bytes::from(vec![b'x'; 100]);
+        let mut gathering = Gathering::default();
+        gathering.push(chunk.clone(), Some(0), None);
+        assert_eq!(gathering.len(), 100);
+        let content = gathering.into_bytes();
+        assert_eq!(content.as_ptr(), chunk.as_ptr(), "no copy");
+    }
+
+    #[test]
+    fn chunks_are_joined_in_order() {
+        let mut gathering = Gathering::default();
+        gathering.push(Bytes::from_static(b"ab"), Some(4), None);
+        gathering.push(Bytes::from_static(b"cd"), Some(2), None);
+        gathering.push(Bytes::from_static(b"ef"), Some(0), None);
+        assert_eq!(gathering.len(), 6);
+        assert_eq!(gathering.into_bytes(), Bytes::from_static(b"abcdef"));
+        assert_eq!(Gathering::default().into_bytes(), Bytes::new());
     }
 }
