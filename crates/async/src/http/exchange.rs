@@ -48,17 +48,22 @@ pub(crate) fn send(shared: Arc<Shared>, request: http::Request<Body>) -> Transpo
     let exchange = exchange(shared, key, request, timeout, total, observers);
     match total {
         Some(deadline) => Box::pin(TotalDeadline {
-            inner: tokio::time::timeout_at(deadline, exchange),
+            inner: exchange,
+            deadline,
+            timer: None,
         }),
         None => Box::pin(exchange),
     }
 }
 
 pin_project! {
-    /// An exchange under the request's total deadline.
+    /// An exchange under the request's total deadline. The timer is made at the first
+    /// poll: the transport may be called outside a runtime, its future polled inside.
     struct TotalDeadline<F> {
         #[pin]
-        inner: tokio::time::Timeout<F>,
+        inner: F,
+        deadline: Instant,
+        timer: Option<Pin<Box<tokio::time::Sleep>>>,
     }
 }
 
@@ -69,11 +74,17 @@ where
     type Output = F::Output;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
-        self.project().inner.poll(cx).map(|outcome| {
-            outcome.unwrap_or_else(|_| {
-                Err(Error::new(ErrorKind::TotalTimeout)
-                    .with_message("the total deadline passed before the response head"))
-            })
+        let this = self.project();
+        if let Poll::Ready(outcome) = this.inner.poll(cx) {
+            return Poll::Ready(outcome);
+        }
+        let deadline = *this.deadline;
+        let timer = this
+            .timer
+            .get_or_insert_with(|| Box::pin(tokio::time::sleep_until(deadline)));
+        timer.as_mut().poll(cx).map(|()| {
+            Err(Error::new(ErrorKind::TotalTimeout)
+                .with_message("the total deadline passed before the response head"))
         })
     }
 }
@@ -94,6 +105,8 @@ fn exchange(
         http::Request::from_parts(parts, WatchedBody::new(body, Arc::clone(&progress)));
     async move {
         let shared = &*shared;
+        // Set at the first wait for the pool, for all of this exchange's checkouts.
+        let mut pool_deadline = None;
         let mut fresh = false;
         // A refused stream (REFUSED_STREAM or GOAWAY) was not processed: it may go again, on
         // a new connection. A server that ends connections after N requests (nginx's
@@ -103,7 +116,7 @@ fn exchange(
             let mut phases = None;
             let lease = match shared
                 .pool
-                .acquire(&key, coalesce, fresh, timeout.pool())
+                .acquire(&key, coalesce, fresh, timeout.pool(), &mut pool_deadline)
                 .await?
             {
                 Acquired::H1(lease) => Lease::H1(lease),

@@ -94,6 +94,10 @@ impl Progress {
             if let Some(trace) = &observers.trace {
                 trace.emit_at(at, TraceKind::RequestHeadSent);
             }
+            // Again after a `restart` (a request sent again), which cleared the marks.
+            if body_complete {
+                observers.mark(BODY_SENT);
+            }
             observers.mark(HEAD_SENT);
         }
     }

@@ -48,8 +48,9 @@ pub(crate) struct BodyState {
 }
 
 /// What `read` gathered so far: the first chunk as it came, then a buffer once a second
-/// one arrives. A body of one chunk, the common case for small ones, is served as the
-/// transport handed it: no copy, no allocation.
+/// one arrives. A body of one large chunk is served as the transport handed it, without
+/// a copy; a small one is copied, since the transport's chunk is a slice of its read
+/// buffer and would keep all of it alive for as long as the content is held.
 #[derive(Debug, Default)]
 struct Gathering {
     first: Option<Bytes>,
@@ -69,7 +70,8 @@ impl Gathering {
             return;
         }
         if let Some(first) = self.first.take() {
-            let expected = (first.len() + chunk.len()) as u64 + remaining.unwrap_or(0);
+            let expected =
+                ((first.len() + chunk.len()) as u64).saturating_add(remaining.unwrap_or(0));
             let capacity = expected.min(limit.unwrap_or(u64::MAX)).min(64 << 20);
             self.rest.reserve(usize::try_from(capacity).unwrap_or(0));
             self.rest.extend_from_slice(&first);
@@ -79,11 +81,16 @@ impl Gathering {
 
     fn into_bytes(self) -> Bytes {
         match self.first {
+            Some(first) if first.len() < KEEP_AS_IS => Bytes::copy_from_slice(&first),
             Some(first) => first,
             None => self.rest.freeze(),
         }
     }
 }
+
+/// The smallest single chunk served without a copy: hyper's read buffers start at 8 KiB,
+/// so a chunk this large keeps at most a few times its size alive.
+const KEEP_AS_IS: usize = 4096;
 
 /// How much of an unread body `close()` reads to keep the connection: 64 KiB.
 pub(crate) const DRAIN_LIMIT: usize = 64 * 1024;
@@ -348,13 +355,24 @@ mod tests {
     use super::Gathering;
 
     #[test]
-    fn a_body_of_one_chunk_is_served_as_it_came() {
-        let chunk = Bytes::from(vec![b'x'; 100]);
+    fn a_body_of_one_large_chunk_is_served_as_it_came() {
+        let chunk = Bytes::from(vec![b'x'; 8192]);
         let mut gathering = Gathering::default();
         gathering.push(chunk.clone(), Some(0), None);
-        assert_eq!(gathering.len(), 100);
+        assert_eq!(gathering.len(), 8192);
         let content = gathering.into_bytes();
         assert_eq!(content.as_ptr(), chunk.as_ptr(), "no copy");
+    }
+
+    #[test]
+    fn a_small_chunk_is_copied_and_does_not_keep_its_buffer() {
+        let buffer = Bytes::from(vec![b'x'; 8192]);
+        let chunk = buffer.slice(0..100);
+        let mut gathering = Gathering::default();
+        gathering.push(chunk.clone(), Some(0), None);
+        let content = gathering.into_bytes();
+        assert_eq!(content, chunk);
+        assert_ne!(content.as_ptr(), chunk.as_ptr(), "a copy of its own");
     }
 
     #[test]

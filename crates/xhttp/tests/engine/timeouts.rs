@@ -125,3 +125,26 @@ async fn write_timeout_when_the_server_stops_reading_the_upload() {
         .unwrap_err();
     assert_eq!(error.kind(), ErrorKind::WriteTimeout, "{error}");
 }
+
+/// The built-in transport is a tower `Service`: its future may be made outside a runtime
+/// and polled inside one, total deadline included.
+#[test]
+fn a_transport_future_made_outside_a_runtime_runs_inside_one() {
+    use tower_service::Service as _;
+
+    let server = stalling(Behavior::Normal, 10);
+    let mut transport = xhttp::HttpTransport::new();
+    let url: xhttp::Url = server.url("/").parse().unwrap();
+    let mut request = http::Request::new(xhttp::Body::empty());
+    *request.uri_mut() = url.uri().cloned().unwrap();
+    let mut context = xhttp::context::RequestContext::new(url);
+    context.timeout = Some(Timeout::default().with_total(short(5000)));
+    request.extensions_mut().insert(context);
+    let sent = transport.call(request);
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let response = runtime.block_on(sent).unwrap();
+    assert_eq!(response.status(), 200);
+}

@@ -106,19 +106,19 @@ impl Pool {
     }
 
     /// A connection for `key`: a shared HTTP/2 one with room, an idle HTTP/1.1 one, or
-    /// permission to connect. Waits (FIFO) while the pool is full, for at most `limit`
-    /// from the first wait. `coalesce`: an https origin that may speak HTTP/2, so
-    /// concurrent first requests wait for one connect's ALPN. `fresh`: never reuse (a
-    /// retry after a stale one).
+    /// permission to connect. Waits (FIFO) while the pool is full, until `deadline`: set
+    /// to `limit` from now when it is `None` and a wait begins (so a checkout that does
+    /// not wait reads no clock, and the checkouts of one exchange share one deadline).
+    /// `coalesce`: an https origin that may speak HTTP/2, so concurrent first requests
+    /// wait for one connect's ALPN. `fresh`: never reuse (a retry after a stale one).
     pub(crate) async fn acquire(
         self: &Arc<Self>,
         key: &Key,
         coalesce: bool,
         fresh: bool,
         limit: Option<Duration>,
+        deadline: &mut Option<tokio::time::Instant>,
     ) -> Result<Acquired, Error> {
-        // Set when the first wait begins: a checkout that does not wait reads no clock.
-        let mut deadline = None;
         loop {
             let receiver = {
                 let mut state = self.lock();
@@ -650,7 +650,8 @@ pub mod bench {
                     continue;
                 };
                 tokio::spawn(connection);
-                let Ok(Acquired::Connect(permit)) = pool.acquire(&key, false, true, None).await
+                let Ok(Acquired::Connect(permit)) =
+                    pool.acquire(&key, false, true, None, &mut None).await
                 else {
                     continue;
                 };
@@ -681,7 +682,11 @@ pub mod bench {
 
         /// One checkout of an idle connection and its return.
         pub async fn checkout_and_return(&self) -> bool {
-            match self.pool.acquire(&self.key, false, false, None).await {
+            match self
+                .pool
+                .acquire(&self.key, false, false, None, &mut None)
+                .await
+            {
                 Ok(Acquired::H1(lease)) => {
                     lease.release();
                     true
@@ -695,8 +700,10 @@ pub mod bench {
         /// at once. Answers how many waiters were served.
         pub async fn hand_over_to(&self, waiters: usize) -> usize {
             let mut held = Vec::new();
-            while let Ok(Acquired::H1(lease)) =
-                self.pool.acquire(&self.key, false, false, None).await
+            while let Ok(Acquired::H1(lease)) = self
+                .pool
+                .acquire(&self.key, false, false, None, &mut None)
+                .await
             {
                 held.push(lease);
                 if self.pool.stats().idle == 0 {
@@ -708,7 +715,7 @@ pub mod bench {
                     let pool = Arc::clone(&self.pool);
                     let key = self.key.clone();
                     tokio::spawn(async move {
-                        match pool.acquire(&key, false, false, None).await {
+                        match pool.acquire(&key, false, false, None, &mut None).await {
                             Ok(Acquired::H1(lease)) => {
                                 lease.release();
                                 true
