@@ -146,6 +146,9 @@ fn exchange(
                 Lease::H1(lease) if lease.reused && idempotent => copy_request(&request),
                 Lease::H1(_) | Lease::H2(_) => None,
             };
+            // Bound to this attempt: a body of an earlier one that hyper still polls
+            // moves no timer of this one.
+            request.body_mut().rebind();
             match send_on(shared, lease, request, &progress, timeout, total, phases).await {
                 Ok(response) => return Ok(response),
                 // hyper gave the request back unsent: the connection was dead already.

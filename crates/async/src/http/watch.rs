@@ -4,7 +4,7 @@
 
 use std::pin::Pin;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU8, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU8, AtomicU32, AtomicU64, Ordering};
 use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
@@ -19,6 +19,9 @@ pub(crate) struct Progress {
     last_pull: AtomicU64,
     /// 0 while the body is unfinished; else 1 + nanoseconds since `start` at its end.
     finished: AtomicU64,
+    /// Which sending of the request this is: a body bound to an earlier one (hyper may
+    /// still poll it after the attempt failed) no longer moves the stamps.
+    attempt: AtomicU32,
     /// Who is told about the body, when anyone is.
     observers: Option<Box<Observers>>,
 }
@@ -71,6 +74,7 @@ impl Progress {
             start: Instant::now(),
             last_pull: AtomicU64::new(0),
             finished: AtomicU64::new(0),
+            attempt: AtomicU32::new(0),
             observers,
         })
     }
@@ -136,8 +140,10 @@ impl Progress {
         }
     }
 
-    /// Starts over, for a request sent again.
+    /// Starts over, for a request sent again: bodies bound so far are from now on
+    /// ignored (see [`WatchedBody::rebind`]).
     pub(crate) fn restart(&self) {
+        self.attempt.fetch_add(1, Ordering::AcqRel);
         self.last_pull.store(self.now(), Ordering::Release);
         self.finished.store(0, Ordering::Release);
         if let Some(observers) = &self.observers {
@@ -169,6 +175,8 @@ const MAX_FRAME: usize = 64 * 1024;
 pub(crate) struct WatchedBody {
     inner: Body,
     progress: Arc<Progress>,
+    /// The attempt this body is sent by: only then does it move the progress stamps.
+    attempt: u32,
     /// The rest of a frame larger than [`MAX_FRAME`].
     pending: Bytes,
     /// Bytes handed to hyper so far (for upload progress).
@@ -182,11 +190,22 @@ impl WatchedBody {
             progress.finish_with(0);
         }
         WatchedBody {
+            attempt: progress.attempt.load(Ordering::Acquire),
             inner,
             progress,
             pending: Bytes::new(),
             sent: 0,
         }
+    }
+
+    /// Binds the body to the current attempt, before it is sent (again).
+    pub(crate) fn rebind(&mut self) {
+        self.attempt = self.progress.attempt.load(Ordering::Acquire);
+    }
+
+    /// Whether the body belongs to the attempt being sent now.
+    fn is_current(&self) -> bool {
+        self.attempt == self.progress.attempt.load(Ordering::Acquire)
     }
 
     /// A copy for sending again, when the body is replayable and not started.
@@ -197,6 +216,7 @@ impl WatchedBody {
         Some(WatchedBody {
             inner: self.inner.try_clone()?,
             progress: Arc::clone(&self.progress),
+            attempt: self.attempt,
             pending: Bytes::new(),
             sent: 0,
         })
@@ -206,9 +226,11 @@ impl WatchedBody {
         let take = self.pending.len().min(MAX_FRAME);
         let slice = self.pending.split_to(take);
         self.sent += slice.len() as u64;
-        self.progress.sent(self.sent);
-        if self.pending.is_empty() && self.inner.is_end_stream() {
-            self.progress.finish();
+        if self.is_current() {
+            self.progress.sent(self.sent);
+            if self.pending.is_empty() && self.inner.is_end_stream() {
+                self.progress.finish();
+            }
         }
         slice
     }
@@ -223,9 +245,11 @@ impl http_body::Body for WatchedBody {
         cx: &mut Context<'_>,
     ) -> Poll<Option<Result<Frame<Bytes>, Error>>> {
         let this = self.get_mut();
-        this.progress
-            .last_pull
-            .store(this.progress.now(), Ordering::Release);
+        if this.is_current() {
+            this.progress
+                .last_pull
+                .store(this.progress.now(), Ordering::Release);
+        }
         if !this.pending.is_empty() {
             return Poll::Ready(Some(Ok(Frame::data(this.next_slice()))));
         }
@@ -238,7 +262,9 @@ impl http_body::Body for WatchedBody {
                 Err(frame) => Poll::Ready(Some(Ok(frame))),
             },
             other @ (Poll::Ready(None) | Poll::Ready(Some(Err(_)))) => {
-                this.progress.finish();
+                if this.is_current() {
+                    this.progress.finish();
+                }
                 other
             }
             Poll::Pending => Poll::Pending,
@@ -251,5 +277,35 @@ impl http_body::Body for WatchedBody {
 
     fn size_hint(&self) -> SizeHint {
         self.inner.size_hint()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::pin::pin;
+
+    use http_body_util::BodyExt as _;
+    use xhttp_core::Body;
+
+    use super::{Progress, WatchedBody};
+
+    /// hyper may still poll the body of an attempt that failed (a refused HTTP/2 stream)
+    /// while the request is sent again: that body must not end the new attempt's body,
+    /// which would start its read timeout while it still uploads.
+    #[tokio::test]
+    async fn the_body_of_an_earlier_attempt_moves_no_stamps() {
+        let progress = Progress::new(None);
+        let first = WatchedBody::new(Body::from("four"), std::sync::Arc::clone(&progress));
+        let mut again = first.try_clone().expect("a replayable body");
+        progress.restart();
+        again.rebind();
+        let before = progress.last_pull();
+        let collected = pin!(first).collect().await.expect("the old body reads");
+        assert_eq!(collected.to_bytes(), "four");
+        assert_eq!(progress.finished(), None, "the old body ended nothing");
+        assert_eq!(progress.last_pull(), before);
+        let collected = pin!(again).collect().await.expect("the new body reads");
+        assert_eq!(collected.to_bytes(), "four");
+        assert!(progress.finished().is_some(), "the new body ended");
     }
 }
