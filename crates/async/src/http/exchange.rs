@@ -276,7 +276,9 @@ async fn connect(
     }
 }
 
-// Not an `async fn`: that would keep a second copy of `request` (see `send`).
+/// Hands `request` to the leased connection and answers its response, the body wrapped
+/// with its timers and the lease. Not an `async fn`: that would keep a second copy of
+/// `request` (see [`send`]).
 #[allow(clippy::manual_async_fn)]
 fn send_on<'a>(
     shared: &'a Shared,
