@@ -109,6 +109,12 @@ impl OnClose {
         }
     }
 
+    /// Whether the connection ended (its close was told).
+    #[cfg(test)]
+    pub(crate) fn has_fired(&self) -> bool {
+        self.0.lock().unwrap_or_else(PoisonError::into_inner).1
+    }
+
     fn fire(&self) {
         let callback = {
             let mut slot = self.0.lock().unwrap_or_else(PoisonError::into_inner);

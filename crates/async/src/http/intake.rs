@@ -242,4 +242,52 @@ mod tests {
     fn http1_requests_handed_over_as_the_connection_ends_are_all_answered() {
         every_request_is_answered(false, 2000);
     }
+
+    /// An HTTP/2 connection whose task ended (and told its close) before the pool took
+    /// it: the pool runs the close callback at once, outside its lock (it used to run it
+    /// under the lock it takes: a deadlock), and the connection's slot comes back.
+    #[test]
+    fn a_connection_that_ended_before_the_pool_took_it_gives_its_slot_back() {
+        use crate::http::key::Key;
+        use crate::http::pool::{Acquired, Pool};
+
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .expect("a runtime");
+        let Handshaken::H2(sender, info, max, on_close) = runtime.block_on(ending_connection(true))
+        else {
+            panic!("an HTTP/2 connection");
+        };
+        runtime.block_on(async {
+            for _ in 0..1_000_000 {
+                if on_close.has_fired() {
+                    return;
+                }
+                tokio::task::yield_now().await;
+            }
+            panic!("the connection task ends");
+        });
+        let (done, connections) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let pool = Arc::new(Pool::new(
+                &xhttp_core::Limits::default().with_max_connections(1),
+            ));
+            let key = Key::from_uri(&http::Uri::from_static("http://localhost/")).expect("a key");
+            runtime.block_on(async {
+                let Ok(Acquired::Connect(permit)) =
+                    pool.acquire(&key, false, true, None, &mut None).await
+                else {
+                    panic!("a slot");
+                };
+                drop(pool.connected(permit, Handshaken::H2(sender, info, max, on_close)));
+            });
+            let _ = done.send(pool.stats().connections);
+        });
+        let connections = connections
+            .recv_timeout(Duration::from_secs(10))
+            .expect("the pool takes the connection without a deadlock");
+        assert_eq!(connections, 0, "the ended connection's slot came back");
+    }
 }

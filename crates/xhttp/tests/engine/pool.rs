@@ -306,3 +306,36 @@ async fn a_wait_in_the_pool_does_not_use_up_the_read_or_write_timeout() {
         assert_eq!(answer.unwrap(), format!("{method} /second {}", body.len()));
     }
 }
+
+/// A request that gives up just as the pool hands it a connection (its task is cancelled
+/// before it runs again) gives the connection back: with one connection allowed, a lost
+/// one would make every later request wait out the pool timeout.
+#[tokio::test]
+async fn a_request_that_gives_up_as_it_is_handed_a_connection_loses_nothing() {
+    let server = echo_server();
+    let client = AsyncClient::builder()
+        .limits(Limits::default().with_max_connections(1))
+        .timeout(Timeout::default().with_pool(short(2000)))
+        .build()
+        .unwrap();
+    let mut held = client.get(server.url("/first")).stream().await.unwrap();
+    let waiting = tokio::spawn({
+        let request = client.get(server.url("/second"));
+        async move { request.send().await }
+    });
+    for _ in 0..1_000_000 {
+        if client.pool_stats().waiting > 0 {
+            break;
+        }
+        tokio::task::yield_now().await;
+    }
+    assert_eq!(client.pool_stats().waiting, 1, "the second request waits");
+    // Reading the held body to its end hands the connection to the waiter, which is
+    // cancelled before it runs again (one thread: it cannot run in between).
+    held.read().await.unwrap();
+    waiting.abort();
+    assert!(waiting.await.unwrap_err().is_cancelled());
+    let response = client.get(server.url("/third")).send().await.unwrap();
+    assert_eq!(response.text().unwrap(), "GET /third 0");
+    assert_eq!(client.pool_stats().connections, 1);
+}

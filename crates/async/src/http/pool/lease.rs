@@ -100,8 +100,10 @@ impl H2Lease {
 
 impl Drop for H2Lease {
     fn drop(&mut self) {
-        self.entry.active.fetch_sub(1, Ordering::AcqRel);
-        self.pool.h2_stream_ended(&self.key, &self.entry);
+        let before = self.entry.active.fetch_sub(1, Ordering::AcqRel);
+        let was_full = before >= self.entry.max.load(Ordering::Relaxed).max(1);
+        self.pool
+            .h2_stream_ended(&self.key, &self.entry, was_full || before == 1);
     }
 }
 

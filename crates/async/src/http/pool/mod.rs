@@ -21,7 +21,7 @@ use xhttp_core::{ConnectionInfo, Error, ErrorKind, Limits};
 
 pub(crate) use lease::{ConnectPermit, H1Lease, H2Entry, H2Lease, IdleH1};
 pub use stats::{OriginStats, PoolStats};
-use waiter::{Grant, Queue, Waiter};
+use waiter::{Grant, Queue, Receiving, Waiter};
 
 use super::body::Lease;
 use super::conn::{H1Sender, Handshaken};
@@ -144,20 +144,21 @@ impl Pool {
                 (receiver, waits_for_h2, wait == Wait::Slot)
             };
             let (receiver, waits_for_h2, waits_for_slot) = receiver;
+            let receiving = Receiving::new(
+                receiver,
+                Arc::clone(self),
+                key.clone(),
+                waits_for_h2,
+                waits_for_slot,
+            );
             let granted = match limit {
                 Some(limit) => {
                     let deadline =
                         *deadline.get_or_insert_with(|| tokio::time::Instant::now() + limit);
-                    tokio::time::timeout_at(deadline, receiver).await
+                    tokio::time::timeout_at(deadline, receiving).await
                 }
-                None => Ok(receiver.await),
+                None => Ok(receiving.await),
             };
-            if waits_for_h2 {
-                self.h2_waiting.fetch_sub(1, Ordering::AcqRel);
-            }
-            if waits_for_slot {
-                self.slot_waiting.fetch_sub(1, Ordering::AcqRel);
-            }
             match granted {
                 Err(_) => return Err(pool_timeout_error()),
                 // The pool dropped the waiter: it was closed.
@@ -203,7 +204,7 @@ impl Pool {
             for entry in &origin.h2 {
                 if entry.try_take_stream() {
                     let entry = Arc::clone(entry);
-                    state.total -= freed;
+                    self.free_slots(state, freed);
                     return Ok(Acquired::H2(H2Lease {
                         entry,
                         pool: Arc::clone(self),
@@ -221,14 +222,14 @@ impl Pool {
                     freed += 1;
                     continue;
                 }
-                state.total -= freed;
+                self.free_slots(state, freed);
                 state.idle_total -= idle_taken;
                 return Ok(Acquired::H1(self.lease_h1(key, idle)));
             }
         }
         let alpn_pending = origin.alpn_pending;
-        state.total -= freed;
         state.idle_total -= idle_taken;
+        self.free_slots(state, freed);
         // Another connect will tell whether this origin speaks HTTP/2: wait for it.
         if coalesce && alpn_pending && !fresh {
             return Err(Wait::Alpn);
@@ -333,6 +334,7 @@ impl Pool {
         if permit.leader {
             origin.alpn_pending = false;
         }
+        let mut closing = None;
         let lease = match handshaken {
             Handshaken::H1(sender, info) => Lease::H1(H1Lease {
                 sender: Some(sender),
@@ -342,13 +344,7 @@ impl Pool {
                 reused: false,
             }),
             Handshaken::H2(sender, info, max, on_close) => {
-                let pool = Arc::downgrade(self);
-                let key = permit.key.clone();
-                on_close.set(Box::new(move || {
-                    if let Some(pool) = pool.upgrade() {
-                        pool.h2_closed(&key);
-                    }
-                }));
+                closing = Some(on_close);
                 let entry = Arc::new(H2Entry {
                     sender,
                     info,
@@ -368,6 +364,18 @@ impl Pool {
         if permit.leader || matches!(lease, Lease::H2(_)) {
             origin.waiters.retry_all();
         }
+        drop(state);
+        // Outside the lock: a connection that already ended runs the callback at once,
+        // and it takes the lock.
+        if let Some(on_close) = closing {
+            let pool = Arc::downgrade(self);
+            let key = permit.key.clone();
+            on_close.set(Box::new(move || {
+                if let Some(pool) = pool.upgrade() {
+                    pool.h2_closed(&key);
+                }
+            }));
+        }
         lease
     }
 
@@ -382,6 +390,13 @@ impl Pool {
             }
         }
         self.free_slot(&mut state);
+    }
+
+    /// `count` slots became free (connections found dead or expired at a checkout).
+    fn free_slots(&self, state: &mut State, count: usize) {
+        for _ in 0..count {
+            self.free_slot(state);
+        }
     }
 
     /// A slot became free: give it to the first slot waiter, or uncount it.
@@ -451,6 +466,35 @@ impl Pool {
         state.idle_order = live.into();
     }
 
+    /// A waiter stopped waiting: it leaves the counts it was in.
+    fn stop_waiting(&self, for_h2: bool, for_slot: bool) {
+        if for_h2 {
+            self.h2_waiting.fetch_sub(1, Ordering::AcqRel);
+        }
+        if for_slot {
+            self.slot_waiting.fetch_sub(1, Ordering::AcqRel);
+        }
+    }
+
+    /// A grant sent to a waiter that gave up before taking it: the connection goes to
+    /// the next waiter or back to the pool, the slot to the next slot waiter (or is
+    /// uncounted), the wake-up to the next waiter of the origin.
+    fn give_back(&self, key: &Key, grant: Grant) {
+        match grant {
+            Grant::Conn(idle) => self.release_h1(key, idle.sender, idle.info),
+            Grant::Slot => {
+                let mut state = self.lock();
+                self.free_slot(&mut state);
+            }
+            Grant::Retry => {
+                let mut state = self.lock();
+                if let Some(origin) = state.origins.get_mut(key) {
+                    let _ = origin.waiters.grant_first(Grant::Retry);
+                }
+            }
+        }
+    }
+
     /// A connection in use was dropped (its response was not read to the end).
     pub(crate) fn forget_connection(&self) {
         let mut state = self.lock();
@@ -458,17 +502,16 @@ impl Pool {
     }
 
     /// A stream of a shared HTTP/2 connection ended: a waiter may use its room, or, when
-    /// the connection is now unused and requests wait for a slot, its slot.
-    pub(crate) fn h2_stream_ended(&self, key: &Key, entry: &Arc<H2Entry>) {
+    /// the connection is now unused and requests wait for a slot, its slot. `changed`:
+    /// the connection was full or is now unused. A request may then be deciding to wait
+    /// under the lock, its count not yet raised: the lock is taken to meet it.
+    pub(crate) fn h2_stream_ended(&self, key: &Key, entry: &Arc<H2Entry>, changed: bool) {
         let slot_waiting = self.slot_waiting.load(Ordering::Acquire) > 0;
-        if self.h2_waiting.load(Ordering::Acquire) == 0 && !slot_waiting {
+        if !changed && self.h2_waiting.load(Ordering::Acquire) == 0 && !slot_waiting {
             return;
         }
         let mut state = self.lock();
-        if slot_waiting
-            && entry.active.load(Ordering::Acquire) == 0
-            && state.slot_waiters.has_live()
-        {
+        if entry.active.load(Ordering::Acquire) == 0 && state.slot_waiters.has_live() {
             if let Some(origin) = state.origins.get_mut(key) {
                 let before = origin.h2.len();
                 origin.h2.retain(|other| !Arc::ptr_eq(other, entry));

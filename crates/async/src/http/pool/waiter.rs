@@ -6,11 +6,16 @@
 //! fired) is dead too. Dead entries cost one pop each: O(1) amortised.
 
 use std::collections::VecDeque;
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::{Arc, Mutex, PoisonError};
+use std::task::{Context, Poll, ready};
 
 use tokio::sync::oneshot;
 
+use super::Pool;
 use super::lease::IdleH1;
+use crate::http::key::Key;
 
 /// What a waiter is given.
 #[derive(Debug)]
@@ -94,5 +99,62 @@ impl Queue {
     /// Queued entries, dead ones included (for statistics).
     pub(crate) fn len(&self) -> usize {
         self.0.len()
+    }
+}
+
+/// A waiter's end: the grant to come. When it is dropped before the grant was taken
+/// (the request gave up: its future was dropped, or the pool timeout fired), a grant
+/// already sent is given back, so that no connection, slot or wake-up is lost. It counts
+/// itself out of the pool's waiting counts in any case.
+#[derive(Debug)]
+pub(crate) struct Receiving {
+    receiver: oneshot::Receiver<Grant>,
+    pool: Arc<Pool>,
+    key: Key,
+    /// Counted in `h2_waiting` and `slot_waiting`.
+    for_h2: bool,
+    for_slot: bool,
+    taken: bool,
+}
+
+impl Receiving {
+    pub(crate) fn new(
+        receiver: oneshot::Receiver<Grant>,
+        pool: Arc<Pool>,
+        key: Key,
+        for_h2: bool,
+        for_slot: bool,
+    ) -> Receiving {
+        Receiving {
+            receiver,
+            pool,
+            key,
+            for_h2,
+            for_slot,
+            taken: false,
+        }
+    }
+}
+
+impl Future for Receiving {
+    type Output = Result<Grant, oneshot::error::RecvError>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let received = ready!(Pin::new(&mut self.receiver).poll(cx));
+        self.taken = true;
+        Poll::Ready(received)
+    }
+}
+
+impl Drop for Receiving {
+    fn drop(&mut self) {
+        self.pool.stop_waiting(self.for_h2, self.for_slot);
+        if self.taken {
+            return;
+        }
+        self.receiver.close();
+        if let Ok(grant) = self.receiver.try_recv() {
+            self.pool.give_back(&self.key, grant);
+        }
     }
 }
