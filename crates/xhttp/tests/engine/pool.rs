@@ -167,11 +167,7 @@ async fn a_stale_connection_is_retried_for_get_but_not_for_a_sent_post() {
 async fn origin_b_is_served_while_origin_a_holds_every_slot_idle() {
     let a = echo_server();
     let b = echo_server();
-    let client = AsyncClient::builder()
-        .limits(Limits::default().with_max_connections(2))
-        .timeout(Timeout::default().with_pool(short(2000)))
-        .build()
-        .unwrap();
+    let client = capped_client(2);
     // Two idle connections to A fill the cap.
     let first = client.get(a.url("/1")).stream().await.unwrap();
     let second = client.get(a.url("/2")).stream().await.unwrap();
@@ -313,11 +309,7 @@ async fn a_wait_in_the_pool_does_not_use_up_the_read_or_write_timeout() {
 #[tokio::test]
 async fn a_request_that_gives_up_as_it_is_handed_a_connection_loses_nothing() {
     let server = echo_server();
-    let client = AsyncClient::builder()
-        .limits(Limits::default().with_max_connections(1))
-        .timeout(Timeout::default().with_pool(short(2000)))
-        .build()
-        .unwrap();
+    let client = capped_client(1);
     let mut held = client.get(server.url("/first")).stream().await.unwrap();
     let waiting = tokio::spawn({
         let request = client.get(server.url("/second"));
@@ -338,4 +330,13 @@ async fn a_request_that_gives_up_as_it_is_handed_a_connection_loses_nothing() {
     let response = client.get(server.url("/third")).send().await.unwrap();
     assert_eq!(response.text().unwrap(), "GET /third 0");
     assert_eq!(client.pool_stats().connections, 1);
+}
+
+/// A client allowed `max` connections, waiting at most 2 s (scaled) for one.
+fn capped_client(max: usize) -> AsyncClient {
+    AsyncClient::builder()
+        .limits(Limits::default().with_max_connections(max))
+        .timeout(Timeout::default().with_pool(short(2000)))
+        .build()
+        .unwrap()
 }
