@@ -131,8 +131,12 @@ impl Pool {
                 };
                 let (waiter, receiver) = Waiter::new();
                 let origin = state.origins.entry(key.clone()).or_default();
-                let waits_for_h2 = !origin.h2.is_empty();
-                origin.waiters.push(waiter.clone());
+                // A request that wants a new connection waits for a slot only: a
+                // connection handed over, or room on a shared one, is not new.
+                let waits_for_h2 = !fresh && !origin.h2.is_empty();
+                if !fresh {
+                    origin.waiters.push(waiter.clone());
+                }
                 // Waiting for another connect's ALPN needs no slot of its own.
                 if wait == Wait::Slot {
                     state.slot_waiters.push(waiter);
@@ -235,7 +239,7 @@ impl Pool {
             return Err(Wait::Alpn);
         }
         if !self.has_free_slot(state)
-            && !self.evict_idle_elsewhere(state, key)
+            && !self.evict_idle_elsewhere(state, key, fresh)
             && !self.evict_idle_h2(state, key, fresh)
         {
             return Err(Wait::Slot);
@@ -259,12 +263,13 @@ impl Pool {
         self.max_connections.is_none_or(|max| state.total < max)
     }
 
-    /// Closes the least recently used idle connection of another origin to make room.
-    fn evict_idle_elsewhere(&self, state: &mut State, key: &Key) -> bool {
+    /// Closes the least recently used idle connection of another origin to make room:
+    /// of this one too when the request wants a new connection (it cannot use them).
+    fn evict_idle_elsewhere(&self, state: &mut State, key: &Key, own_origin_too: bool) -> bool {
         let mut skipped = Vec::new();
         let mut evicted = false;
         while let Some((seq, origin_key)) = state.idle_order.pop_front() {
-            if &origin_key == key {
+            if &origin_key == key && !own_origin_too {
                 skipped.push((seq, origin_key));
                 continue;
             }
