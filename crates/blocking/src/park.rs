@@ -42,7 +42,7 @@ pub(crate) fn wait<F: Future>(future: F) -> F::Output {
     let mut future = pin!(future);
     // The HTTP/1.1 connections the future uses are driven here too, not by their tasks
     // on the runtime: no thread hop to send the request or to hand back the response.
-    let drives = CallerDrives::new();
+    let drives = CallerDrives::for_waker(&waker);
     loop {
         if let Poll::Ready(output) = future.as_mut().poll(&mut cx) {
             return output;

@@ -97,10 +97,12 @@ impl Driven {
                 let finished = slot.take();
                 drop(slot);
                 self.done.store(true, Ordering::SeqCst);
-                // Dropped outside the lock: its destructors run user code too.
-                drop(finished);
-                // The task may be waiting for a wake-up that went to a caller.
+                // The task may be waiting for a wake-up that went to a caller: told
+                // first, so that a panic below cannot leave it waiting.
                 wake(&self.background);
+                // What is left of the future is dropped outside the lock, and its
+                // destructors (user code: request bodies) may panic as its poll did.
+                let _ = panic::catch_unwind(AssertUnwindSafe(move || drop(finished)));
                 return;
             }
             drop(slot);
@@ -111,11 +113,19 @@ impl Driven {
     }
 
     /// Borrows the connection for the waits running on this thread, if any are (see
-    /// [`CallerDrives`]); `cx` wakes them. Cheap when there is none.
+    /// [`CallerDrives`]); `cx` wakes them. Cheap when there is none. Not when `cx` is
+    /// not the innermost wait's own (when it said which): then another executor polls
+    /// this request inside the wait, and its wakers would not wake the wait.
     pub(crate) fn borrow_here(self: &Arc<Self>, cx: &Context<'_>) {
         let _ = WAITS.try_with(|waits| {
             let mut waits = waits.borrow_mut();
-            if waits.depth == 0 {
+            let Some(innermost) = waits.wakers.last() else {
+                return;
+            };
+            if innermost
+                .as_ref()
+                .is_some_and(|waker| !waker.will_wake(cx.waker()))
+            {
                 return;
             }
             // This thread's waits may have it already (a later hop of the same request).
@@ -253,17 +263,18 @@ impl Drop for Background {
     }
 }
 
-/// This thread's running waits and the connections they borrowed, with the waker each
-/// was borrowed for: a stack, outer waits' first.
+/// This thread's running waits, each with its waker when it said which, and the
+/// connections they borrowed, with the waker each was borrowed for: stacks, outer waits'
+/// first.
 struct Waits {
-    depth: usize,
+    wakers: Vec<Option<Waker>>,
     borrowed: Vec<(Arc<Driven>, Waker)>,
 }
 
 thread_local! {
     static WAITS: RefCell<Waits> = const {
         RefCell::new(Waits {
-            depth: 0,
+            wakers: Vec::new(),
             borrowed: Vec::new(),
         })
     };
@@ -272,7 +283,7 @@ thread_local! {
 /// Whether a wait ([`CallerDrives`]) is running on this thread.
 pub(crate) fn waiting_here() -> bool {
     WAITS
-        .try_with(|waits| waits.borrow().depth > 0)
+        .try_with(|waits| !waits.borrow().wakers.is_empty())
         .unwrap_or(false)
 }
 
@@ -308,12 +319,24 @@ pub struct CallerDrives {
 }
 
 impl CallerDrives {
-    /// Starts a wait on this thread.
+    /// Starts a wait on this thread, for futures polled with any waker.
     pub fn new() -> CallerDrives {
+        CallerDrives::start(None)
+    }
+
+    /// Starts a wait on this thread that polls its futures with `waker`: only requests
+    /// polled with it borrow their connections. A request that code inside the wait
+    /// polls on an executor of its own (a `block_on` in a callback) then leaves its
+    /// connection to the runtime, whose wake-ups that executor does see.
+    pub fn for_waker(waker: &Waker) -> CallerDrives {
+        CallerDrives::start(Some(waker.clone()))
+    }
+
+    fn start(waker: Option<Waker>) -> CallerDrives {
         let base = WAITS
             .try_with(|waits| {
                 let mut waits = waits.borrow_mut();
-                waits.depth += 1;
+                waits.wakers.push(waker);
                 waits.borrowed.len()
             })
             .ok();
@@ -379,8 +402,7 @@ impl Drop for CallerDrives {
             }
         }
         let _ = WAITS.try_with(|waits| {
-            let mut waits = waits.borrow_mut();
-            waits.depth = waits.depth.saturating_sub(1);
+            waits.borrow_mut().wakers.pop();
         });
     }
 }
@@ -536,5 +558,55 @@ mod tests {
         assert!(driven.borrowed.load(Ordering::SeqCst));
         drop(outer);
         assert!(!driven.borrowed.load(Ordering::SeqCst));
+    }
+
+    /// A wait that polls with its own waker borrows only for futures polled with it: a
+    /// request that code inside the wait polls on another executor keeps its connection
+    /// with the task, whose wake-ups that executor sees.
+    #[tokio::test]
+    async fn a_wait_borrows_only_for_its_own_waker() {
+        let (sender, driven) = connection();
+        tokio::task::yield_now().await;
+        let own = Waker::from(Arc::new(Count::default()));
+        let other = Waker::from(Arc::new(Count::default()));
+        let drives = CallerDrives::for_waker(&own);
+        driven.borrow_here(&Context::from_waker(&other));
+        assert!(
+            !driven.borrowed.load(Ordering::SeqCst),
+            "borrowed for another executor's waker"
+        );
+        driven.borrow_here(&Context::from_waker(&own));
+        assert!(driven.borrowed.load(Ordering::SeqCst));
+        drop(drives);
+        assert!(!driven.borrowed.load(Ordering::SeqCst));
+        sender.send(()).unwrap();
+    }
+
+    /// A panic while the ended connection is dropped (a request body's destructor)
+    /// neither reaches the driver nor leaves the task waiting.
+    #[tokio::test]
+    async fn a_panic_while_the_connection_is_dropped_stays_there() {
+        struct PanicsOnDrop;
+        impl Drop for PanicsOnDrop {
+            fn drop(&mut self) {
+                panic!("a request body's destructor panicked");
+            }
+        }
+        /// Panics when polled, and again when dropped afterwards.
+        struct Explodes(#[allow(dead_code)] PanicsOnDrop);
+        impl Future for Explodes {
+            type Output = ();
+            fn poll(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<()> {
+                panic!("a request body panicked");
+            }
+        }
+        let driven = Driven::spawn(Explodes(PanicsOnDrop));
+        let waker = Waker::from(Arc::new(Count::default()));
+        let drives = CallerDrives::new();
+        driven.borrow_here(&Context::from_waker(&waker));
+        drives.drive();
+        assert!(driven.done.load(Ordering::SeqCst));
+        drop(drives);
+        tokio::task::yield_now().await;
     }
 }
