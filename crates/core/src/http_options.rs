@@ -63,7 +63,8 @@ pub struct HttpOptions {
     pub tls_sni: Option<String>,
     /// Connect from this local address.
     pub local_address: Option<IpAddr>,
-    /// Connect every request through this Unix domain socket.
+    /// Connect every request through this Unix domain socket (https still gets TLS over
+    /// it; proxies, the environment's included, do not apply).
     pub unix_socket: Option<PathBuf>,
     /// Retries of a failed connect (not of requests), with backoff 0 s, 0.5 s, 1 s, 2 s...
     pub retries: u32,

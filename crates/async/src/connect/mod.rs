@@ -127,11 +127,8 @@ impl Connector {
         }
     }
 
-    async fn connect_once(&self, key: &Key, trace: Option<&Trace>) -> Result<Connected, Error> {
-        let started = Instant::now();
-        if let Some(trace) = trace {
-            trace.emit_at(started, TraceKind::ConnectStart);
-        }
+    /// A stream to the configured Unix socket, if there is one.
+    async fn connect_unix(&self) -> Result<Option<Io>, Error> {
         #[cfg(unix)]
         if let Some(path) = &self.options.unix_socket {
             let stream = tokio::net::UnixStream::connect(path)
@@ -144,24 +141,23 @@ impl Connector {
                         ))
                         .with_source(error)
                 })?;
-            let phases = ConnectPhases {
-                connect: Some(started.elapsed()),
-                ..ConnectPhases::default()
-            };
-            if let Some(trace) = trace {
-                trace.emit(TraceKind::ConnectEnd { remote_addr: None });
-            }
-            return Ok(Connected {
-                io: Io::Unix(stream),
-                info: Arc::new(ConnectionInfo::default()),
-                h2: false,
-                forward: false,
-                phases,
-            });
+            return Ok(Some(Io::Unix(stream)));
+        }
+        Ok(None)
+    }
+
+    async fn connect_once(&self, key: &Key, trace: Option<&Trace>) -> Result<Connected, Error> {
+        let started = Instant::now();
+        if let Some(trace) = trace {
+            trace.emit_at(started, TraceKind::ConnectStart);
         }
         let observer = DnsObserver::new(trace.cloned());
-        let (io, remote_addr, local_addr) = match &key.via {
-            Via::Direct => {
+        // Over a Unix socket every request goes to the socket (no proxy: see
+        // `exchange::send`), then through TLS like any other stream when https.
+        let unix = self.connect_unix().await?;
+        let (io, remote_addr, local_addr) = match (unix, &key.via) {
+            (Some(io), _) => (io, None, None),
+            (None, Via::Direct) => {
                 let stream = self
                     .tcp_connect_observed(
                         key.connect_uri()?,
@@ -173,7 +169,7 @@ impl Connector {
                 let (remote, local) = (stream.peer_addr().ok(), stream.local_addr().ok());
                 (Io::Tcp(stream), remote, local)
             }
-            Via::Forward(proxy) => {
+            (None, Via::Forward(proxy)) => {
                 let (io, remote, local) = self.connect_to_proxy(proxy).await?;
                 let phases = ConnectPhases {
                     connect: Some(started.elapsed()),
@@ -192,7 +188,7 @@ impl Connector {
                     phases,
                 });
             }
-            Via::Tunnel(proxy) if proxy.scheme.is_socks() => {
+            (None, Via::Tunnel(proxy)) if proxy.scheme.is_socks() => {
                 let stream = self.tcp_to_proxy(proxy).await?;
                 let (remote, local) = (stream.peer_addr().ok(), stream.local_addr().ok());
                 let stream =
@@ -200,7 +196,7 @@ impl Connector {
                         .await?;
                 (Io::Tcp(stream), remote, local)
             }
-            Via::Tunnel(proxy) => {
+            (None, Via::Tunnel(proxy)) => {
                 let (io, remote, local) = self.connect_to_proxy(proxy).await?;
                 let io = proxy::connect_tunnel::open(io, proxy, &key.host, key.port).await?;
                 (io, remote, local)

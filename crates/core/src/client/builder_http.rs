@@ -88,7 +88,8 @@ impl<C: ClientFlavor> ClientBuilder<C> {
         self.with_http(|http| http.local_address = Some(address))
     }
 
-    /// Sends every request through this Unix domain socket.
+    /// Sends every request through this Unix domain socket. An https URL still gets TLS
+    /// over it; proxies, the environment's included, do not apply.
     pub fn unix_socket(self, path: impl Into<PathBuf>) -> Self {
         let path = path.into();
         self.with_http(|http| http.unix_socket = Some(path))

@@ -41,39 +41,80 @@ impl Drop for TempPath {
     }
 }
 
+/// A one-request HTTP/1.1 server on a Unix socket: answers `200` and gives the request
+/// head it read, or the first byte when it is not HTTP (a TLS handshake starts 0x16).
 #[cfg(unix)]
-#[tokio::test]
-async fn requests_go_through_a_unix_socket() {
-    let path = TempPath::new("sock");
-    let listener = std::os::unix::net::UnixListener::bind(&path.0).unwrap();
-    let server = std::thread::spawn(move || {
+fn unix_server(path: &std::path::Path) -> std::thread::JoinHandle<Result<String, u8>> {
+    let listener = std::os::unix::net::UnixListener::bind(path).unwrap();
+    std::thread::spawn(move || {
         let (stream, _) = listener.accept().unwrap();
         let mut reader = BufReader::new(stream);
-        let mut request_line = String::new();
-        reader.read_line(&mut request_line).unwrap();
+        let first = reader.fill_buf().unwrap().first().copied().unwrap_or(0);
+        if !first.is_ascii_uppercase() {
+            return Err(first);
+        }
+        let mut head = String::new();
         loop {
             let mut line = String::new();
             reader.read_line(&mut line).unwrap();
             if line == "\r\n" || line.is_empty() {
                 break;
             }
+            head.push_str(&line);
         }
-        let body = request_line.trim_end().to_owned();
-        let answer = format!(
-            "HTTP/1.1 200 OK\r\nContent-Length: {}\r\n\r\n{body}",
-            body.len()
-        );
+        let answer = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
         reader.get_mut().write_all(answer.as_bytes()).unwrap();
-    });
+        Ok(head)
+    })
+}
+
+#[cfg(unix)]
+#[tokio::test]
+async fn requests_go_through_a_unix_socket() {
+    let path = TempPath::new("sock");
+    let server = unix_server(&path.0);
     let client = AsyncClient::builder().unix_socket(&path.0).build().unwrap();
     let response = client
         .get("http://unix.local/over/uds")
         .send()
         .await
         .unwrap();
-    assert_eq!(response.text().unwrap(), "GET /over/uds HTTP/1.1");
+    assert_eq!(response.text().unwrap(), "ok");
     assert_eq!(response.remote_addr(), None);
-    server.join().unwrap();
+    let head = server.join().unwrap().unwrap();
+    assert!(head.starts_with("GET /over/uds HTTP/1.1\r\n"), "{head}");
+}
+
+/// A proxy (here an explicit one; the environment's alike) does not apply to a Unix
+/// socket: its credentials and the absolute request target never reach the socket.
+#[cfg(unix)]
+#[tokio::test]
+async fn a_unix_socket_gets_no_proxy_headers() {
+    let path = TempPath::new("sock");
+    let server = unix_server(&path.0);
+    let client = AsyncClient::builder()
+        .unix_socket(&path.0)
+        .proxy("http://user:secret@127.0.0.1:9")
+        .build()
+        .unwrap();
+    let response = client.get("http://unix.local/x").send().await.unwrap();
+    assert_eq!(response.text().unwrap(), "ok");
+    let head = server.join().unwrap().unwrap().to_ascii_lowercase();
+    assert!(head.starts_with("get /x http/1.1\r\n"), "{head}");
+    assert!(!head.contains("proxy-authorization"), "{head}");
+}
+
+/// An https URL over a Unix socket still speaks TLS: the request is never sent in the
+/// clear (the server here sees a TLS handshake and hangs up).
+#[cfg(unix)]
+#[tokio::test]
+async fn https_over_a_unix_socket_speaks_tls() {
+    let path = TempPath::new("sock");
+    let server = unix_server(&path.0);
+    let client = AsyncClient::builder().unix_socket(&path.0).build().unwrap();
+    let error = client.get("https://unix.local/x").send().await.unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::Connect, "{error}");
+    assert_eq!(server.join().unwrap(), Err(0x16), "a TLS handshake record");
 }
 
 /// Counts resolutions: one per connect attempt.
