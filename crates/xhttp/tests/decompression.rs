@@ -314,6 +314,43 @@ macro_rules! decompression {
             }
 
             #[$($test)*]
+            $($async)? fn stacked_codings_count_every_stage_against_the_limit() {
+                // The outer gzip inflates into 200 000 empty gzip members (4 MB), which
+                // the inner one turns into nothing: only counting the outer stage's
+                // output stops the work.
+                let empty = gzip(b"");
+                let members: Vec<u8> = empty.iter().copied().cycle().take(empty.len() * 200_000).collect();
+                let body = gzip(&members);
+                let (transport, _) = serving(move || encoded(&["gzip", "gzip"], body.clone()));
+                let client = builder(transport).max_decompressed_body(1 << 20).build().unwrap();
+                let error = client.get("http://example.org/").send() $($await)* .unwrap_err();
+                assert_eq!(error.kind(), ErrorKind::BodyTooLarge, "{error}");
+                assert!(error.to_string().contains("intermediate coding"), "{error}");
+            }
+
+            #[$($test)*]
+            $($async)? fn more_than_five_codings_are_refused() {
+                let layered = |times: usize| {
+                    let mut body = text(10);
+                    for _ in 0..times {
+                        body = gzip(&body);
+                    }
+                    body
+                };
+                let six = layered(6);
+                let (transport, _) = serving(move || encoded(&["gzip"; 6], six.clone()));
+                let client = builder(transport).build().unwrap();
+                let error = client.get("http://example.org/").send() $($await)* .unwrap_err();
+                assert_eq!(error.kind(), ErrorKind::Decoding, "{error}");
+                assert!(error.to_string().contains("6 content codings"), "{error}");
+                let five = layered(5);
+                let (transport, _) = serving(move || encoded(&["gzip"; 5], five.clone()));
+                let client = builder(transport).build().unwrap();
+                let response = client.get("http://example.org/").send() $($await)* .unwrap();
+                assert_eq!(response.content().unwrap(), text(10).as_slice());
+            }
+
+            #[$($test)*]
             $($async)? fn every_codec_from_a_real_server_is_decoded() {
                 let plain = Bytes::from(text(2000));
                 let body = plain.clone();

@@ -11,6 +11,7 @@ use xhttp_core::body::body_too_large;
 use xhttp_core::{Body, Error, ErrorKind};
 
 use super::codings::Coding;
+use super::limited::Limited;
 use super::reader::BodyReader;
 
 /// A decoder's input: the raw body, or the decoder of the coding applied before.
@@ -84,8 +85,9 @@ impl DecodedBody {
     }
 }
 
-/// The decoders, the last applied coding undone first.
-fn chain(reader: BodyReader, codings: &[Coding]) -> Output {
+/// The decoders, the last applied coding undone first; each intermediate one's output
+/// counted against `limit` (the body counts the last one's).
+fn chain(reader: BodyReader, codings: &[Coding], limit: Option<u64>) -> Output {
     let mut input: Input = Box::new(reader);
     let mut remaining = codings.iter().rev().peekable();
     loop {
@@ -97,9 +99,16 @@ fn chain(reader: BodyReader, codings: &[Coding]) -> Output {
         if remaining.peek().is_none() {
             return output;
         }
-        input = Box::new(BufReader::with_capacity(CHUNK, output));
+        input = match limit {
+            Some(limit) => Box::new(BufReader::with_capacity(CHUNK, Limited::new(output, limit))),
+            None => Box::new(BufReader::with_capacity(CHUNK, output)),
+        };
     }
 }
+
+/// The most codings decoded in one response (as curl, since CVE-2022-32206): each one
+/// multiplies what a small response can cost.
+const MAX_CODINGS: usize = 5;
 
 #[allow(clippy::match_single_binding)] // arms vary by features
 #[cfg_attr(
@@ -157,8 +166,17 @@ impl http_body::Body for DecodedBody {
                         else {
                             continue;
                         };
+                        if this.codings.len() > MAX_CODINGS {
+                            return Poll::Ready(Some(Err(Error::new(ErrorKind::Decoding)
+                                .with_message(format!(
+                                    "the response lists {} content codings ({}); at most \
+                                     {MAX_CODINGS} are decoded",
+                                    this.codings.len(),
+                                    this.listed()
+                                )))));
+                        }
                         let reader = BodyReader::new(raw, first);
-                        this.state = State::Decoding(chain(reader, &this.codings));
+                        this.state = State::Decoding(chain(reader, &this.codings, this.limit));
                     }
                     Some(Err(error)) => {
                         this.state = State::Done;

@@ -37,6 +37,7 @@ mod codings;
 #[cfg(feature = "deflate")]
 mod deflate;
 mod future;
+mod limited;
 mod reader;
 
 use std::any::Any;
