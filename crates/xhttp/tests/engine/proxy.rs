@@ -431,4 +431,15 @@ async fn an_https_proxy_is_spoken_to_over_tls_in_http1() {
     let error = client.get("http://origin.test/x").send().await.unwrap_err();
     assert_eq!(error.kind(), ErrorKind::Connect, "{error}");
     assert!(error.to_string().contains("proxy"), "{error}");
+    // Nor does `verify(false)`, which is the origins' setting, let it through: the
+    // proxy link carries the proxy's credentials.
+    let client = AsyncClient::builder()
+        .system_roots(false)
+        .verify(false)
+        .proxy(format!("https://localhost:{}", proxy.addr().port()))
+        .build()
+        .unwrap();
+    let error = client.get("http://origin.test/x").send().await.unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::Connect, "{error}");
+    assert!(error.to_string().contains("proxy"), "{error}");
 }

@@ -50,11 +50,19 @@ impl Connector {
         Ok((io, remote, local))
     }
 
-    /// The client's TLS configuration with `http/1.1` as the only ALPN protocol.
+    /// The TLS configuration for an https proxy: the client's roots and versions, with
+    /// `http/1.1` as the only ALPN protocol, always verified and without the client
+    /// certificate. `verify(false)`, the identity and a replaced rustls configuration are
+    /// the origins' (as httpx, whose proxy context is its own): a man in the middle of
+    /// the proxy link would otherwise read the proxy's credentials.
     async fn proxy_tls_config(&self) -> Result<Arc<ClientConfig>, Error> {
         self.proxy_tls
             .get_or_try_init(|| async {
-                let mut config = (*self.tls_config().await?).clone();
+                let mut options = (*self.options).clone();
+                options.verify = true;
+                options.identity = None;
+                let mut config =
+                    crate::connect::tls::client_config(&options, &self.env, self.trust_env).await?;
                 config.alpn_protocols = vec![b"http/1.1".to_vec()];
                 Ok(Arc::new(config))
             })
