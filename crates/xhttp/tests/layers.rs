@@ -335,6 +335,35 @@ macro_rules! layers {
             }
 
             #[$($test)*]
+            $($async)? fn a_large_redirect_body_is_not_read_past_the_history_limit() {
+                let produced = Arc::new(AtomicUsize::new(0));
+                let count = Arc::clone(&produced);
+                let (transport, _) = server(move |request| {
+                    if request.url().path() != "/big" {
+                        return ok("done");
+                    }
+                    let (sender, body) = xhttp::body_channel::channel(None);
+                    let count = Arc::clone(&count);
+                    std::thread::spawn(move || {
+                        // 1 GiB in 64 KiB chunks, unless the reader stops (`send` fails).
+                        for _ in 0..16_384 {
+                            count.fetch_add(1, Ordering::SeqCst);
+                            if sender.send(Ok(Bytes::from(vec![b'x'; 64 * 1024]))).is_err() {
+                                return;
+                            }
+                        }
+                    });
+                    redirect(302, "/done").with_body(Body::from_stream(body))
+                });
+                let client = client(transport).build().unwrap();
+                let response = client.get("http://example.org/big").send() $($await)* .unwrap();
+                assert_eq!(response.text().unwrap(), "done");
+                assert!(response.history()[0].content().is_err(), "over the limit: not kept");
+                let chunks = produced.load(Ordering::SeqCst);
+                assert!(chunks < 64, "read past the history limit: {chunks} chunks");
+            }
+
+            #[$($test)*]
             $($async)? fn not_following_gives_next_request() {
                 let (transport, seen) = redirector();
                 let client = <$client>::builder().transport(transport).build().unwrap();

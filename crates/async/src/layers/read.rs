@@ -10,9 +10,10 @@ use xhttp_core::{BoxError, Error, HistoryEntry, RequestHead, ResponseMeta};
 
 use super::error::into_error;
 
-/// The most of a redirect's or an auth challenge's body kept in the history; a larger
-/// body is still read to its end (so the connection is reused) but not kept: its
-/// `content()` in the history is an error saying so.
+/// The most of a redirect's or an auth challenge's body kept in the history. Reading
+/// stops past it and the rest is dropped (an HTTP/1.1 connection closes with it): a
+/// body without end (or a decompression bomb without a limit) cannot hold up the next
+/// hop. Its `content()` in the history is an error saying so.
 pub const HISTORY_BODY_LIMIT: usize = 1 << 20;
 
 /// Puts `history` (earlier hops: redirects, auth challenges) in front of the
@@ -26,7 +27,8 @@ pub(crate) fn prepend_history<B>(response: &mut http::Response<B>, mut history: 
     meta.history = history;
 }
 
-/// Reads `response` to its end (releasing its connection) and keeps it as history.
+/// Reads `response` (to its end, releasing its connection, unless it is larger than
+/// [`HISTORY_BODY_LIMIT`]) and keeps it as history.
 /// `head` names its request when the response does not (no `ResponseMeta`).
 pub(crate) async fn into_history<B>(
     response: http::Response<B>,
@@ -52,8 +54,7 @@ where
     })
 }
 
-/// The body's bytes, or `None` when it holds more than `limit` (read to the end all the
-/// same).
+/// The body's bytes, or `None` as soon as it holds more than `limit` (the rest unread).
 async fn read_bounded<B>(body: B, limit: usize) -> Result<Option<Bytes>, Error>
 where
     B: http_body::Body,
@@ -61,14 +62,12 @@ where
 {
     let mut body = pin!(body);
     let mut out = BytesMut::new();
-    let mut over = false;
     while let Some(frame) = body.as_mut().frame().await {
         let Ok(mut data) = frame.map_err(into_error)?.into_data() else {
             continue;
         };
-        if over || out.len() + data.remaining() > limit {
-            over = true;
-            continue;
+        if out.len() + data.remaining() > limit {
+            return Ok(None);
         }
         while data.has_remaining() {
             let chunk = data.chunk();
@@ -76,9 +75,6 @@ where
             out.extend_from_slice(chunk);
             data.advance(length);
         }
-    }
-    if over {
-        return Ok(None);
     }
     Ok(Some(out.freeze()))
 }
