@@ -66,6 +66,9 @@ pub(super) fn parse(value: &str) -> Result<Challenge, Error> {
         None => Qop::Rfc2069,
         Some(list) => resolve_qop(&list)?,
     };
+    if qop == Qop::Rfc2069 && algorithm.is_session() {
+        return Err(DigestError::SessionWithoutQop.into_error(None));
+    }
     Ok(Challenge {
         realm,
         nonce,
@@ -247,6 +250,12 @@ mod tests {
         assert_eq!(challenge.qop, Qop::Auth);
         let no_qop = parse(r#"Digest realm="r", nonce="n""#).unwrap();
         assert_eq!(no_qop.qop, Qop::Rfc2069);
+        // A -sess algorithm needs the client nonce that only a qop answer carries.
+        let error = parse(r#"Digest realm="r", nonce="n", algorithm=MD5-sess"#).unwrap_err();
+        assert!(
+            error.to_string().contains("-sess algorithm without qop"),
+            "{error}"
+        );
         let empty_realm = parse(r#"Digest realm="", nonce="n", qop="auth-int,auth""#).unwrap();
         assert_eq!(
             (empty_realm.realm.as_str(), empty_realm.qop),

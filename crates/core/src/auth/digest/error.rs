@@ -32,6 +32,9 @@ pub enum DigestError {
     AuthIntOnly,
     /// The challenge offers `qop` values of which none is `auth`.
     UnexpectedQop,
+    /// The challenge names a `-sess` algorithm without `qop`: its answer hashes a client
+    /// nonce that only a `qop` answer carries, so the server could not check it.
+    SessionWithoutQop,
 }
 
 impl DigestError {
@@ -46,6 +49,9 @@ impl DigestError {
                 "the server offers only Digest qop=auth-int, which xhttp does not support"
             }
             DigestError::UnexpectedQop => "unexpected Digest qop value",
+            DigestError::SessionWithoutQop => {
+                "the Digest challenge names a -sess algorithm without qop, which cannot be answered"
+            }
         }
     }
 
