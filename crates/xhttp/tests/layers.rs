@@ -318,6 +318,15 @@ macro_rules! layers {
             }
 
             #[$($test)*]
+            $($async)? fn set_cookie_is_kept_when_a_layer_below_drops_the_metadata() {
+                let (transport, seen) = redirector();
+                let client = client(transport).layer_per_hop(StripMeta).build().unwrap();
+                client.get("http://example.org/set-cookie").send() $($await)* .unwrap();
+                let seen = seen.lock().unwrap();
+                assert_eq!(seen[1].header("cookie"), ["hop=1"]);
+            }
+
+            #[$($test)*]
             $($async)? fn history_lists_each_hop_read() {
                 let (transport, _) = redirector();
                 let client = client(transport).build().unwrap();
@@ -504,6 +513,46 @@ impl tower_service::Service<xhttp::http::Request<Body>> for CountingService {
     fn call(&mut self, request: xhttp::http::Request<Body>) -> Self::Future {
         self.1.fetch_add(1, Ordering::SeqCst);
         self.0.call(request)
+    }
+}
+
+/// A per-hop layer whose responses lose their `ResponseMeta` (as a layer answering
+/// requests itself gives none).
+#[derive(Clone)]
+struct StripMeta;
+
+impl tower_layer::Layer<xhttp::BoxTransport> for StripMeta {
+    type Service = StripMetaService;
+
+    fn layer(&self, inner: xhttp::BoxTransport) -> StripMetaService {
+        StripMetaService(inner)
+    }
+}
+
+#[derive(Clone)]
+struct StripMetaService(xhttp::BoxTransport);
+
+impl tower_service::Service<xhttp::http::Request<Body>> for StripMetaService {
+    type Response = xhttp::http::Response<Body>;
+    type Error = xhttp::Error;
+    type Future = xhttp_async::transport::TransportFuture;
+
+    fn poll_ready(
+        &mut self,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Result<(), xhttp::Error>> {
+        self.0.poll_ready(cx)
+    }
+
+    fn call(&mut self, request: xhttp::http::Request<Body>) -> Self::Future {
+        let sent = self.0.call(request);
+        Box::pin(async move {
+            let mut response = sent.await?;
+            response
+                .extensions_mut()
+                .remove::<xhttp::context::ResponseMeta>();
+            Ok(response)
+        })
     }
 }
 

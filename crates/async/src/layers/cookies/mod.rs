@@ -82,19 +82,15 @@ where
     }
 
     fn call(&mut self, mut request: http::Request<ReqB>) -> Self::Future {
-        // The URL for `Set-Cookie`: the response's `ResponseMeta` names it (no copy) when
-        // the request comes from xhttp; otherwise it is parsed from the URI and kept.
+        // The URL for `Set-Cookie`: the response's `ResponseMeta` names it; this one (a
+        // reference count for xhttp's requests, else parsed from the URI) stands in when
+        // a layer below answered without it.
         let own = match request.extensions().get::<RequestContext>() {
-            Some(_) => None,
+            Some(context) => Some(context.url.clone()),
             None => Url::try_from(request.uri()).ok(),
         };
         if !request.headers().contains_key(http::header::COOKIE) {
-            let url = request
-                .extensions()
-                .get::<RequestContext>()
-                .map(|context| &context.url)
-                .or(own.as_ref());
-            if let Some(value) = url.and_then(|url| self.store.cookies(url)) {
+            if let Some(value) = own.as_ref().and_then(|url| self.store.cookies(url)) {
                 request.headers_mut().insert(http::header::COOKIE, value);
             }
         }
