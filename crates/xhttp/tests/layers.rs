@@ -320,7 +320,7 @@ macro_rules! layers {
             #[$($test)*]
             $($async)? fn set_cookie_is_kept_when_a_layer_below_drops_the_metadata() {
                 let (transport, seen) = redirector();
-                let client = client(transport).layer_per_hop(StripMeta).build().unwrap();
+                let client = client(transport).layer_per_hop(strip_meta()).build().unwrap();
                 client.get("http://example.org/set-cookie").send() $($await)* .unwrap();
                 let seen = seen.lock().unwrap();
                 assert_eq!(seen[1].header("cookie"), ["hop=1"]);
@@ -470,8 +470,8 @@ macro_rules! layers {
                 let hops = Arc::new(AtomicUsize::new(0));
                 let requests = Arc::new(AtomicUsize::new(0));
                 let client = client(transport)
-                    .layer_per_hop(Counting(Arc::clone(&hops)))
-                    .layer_per_request(Counting(Arc::clone(&requests)))
+                    .layer_per_hop(Counting(Arc::clone(&hops), false))
+                    .layer_per_request(Counting(Arc::clone(&requests), false))
                     .build()
                     .unwrap();
                 client.get("http://example.org/hop/3").send() $($await)* .unwrap();
@@ -482,57 +482,28 @@ macro_rules! layers {
     };
 }
 
-/// A layer counting the calls of its service.
+/// A layer counting the calls of its service; with `strip_meta`, its responses lose their
+/// `ResponseMeta` (as a layer answering requests itself gives none).
 #[derive(Clone)]
-struct Counting(Arc<AtomicUsize>);
+struct Counting(Arc<AtomicUsize>, bool);
+
+/// A per-hop layer whose responses have no `ResponseMeta`.
+fn strip_meta() -> Counting {
+    Counting(Arc::default(), true)
+}
 
 impl tower_layer::Layer<xhttp::BoxTransport> for Counting {
     type Service = CountingService;
 
     fn layer(&self, inner: xhttp::BoxTransport) -> CountingService {
-        CountingService(inner, Arc::clone(&self.0))
+        CountingService(inner, self.clone())
     }
 }
 
 #[derive(Clone)]
-struct CountingService(xhttp::BoxTransport, Arc<AtomicUsize>);
+struct CountingService(xhttp::BoxTransport, Counting);
 
 impl tower_service::Service<xhttp::http::Request<Body>> for CountingService {
-    type Response = xhttp::http::Response<Body>;
-    type Error = xhttp::Error;
-    type Future =
-        <xhttp::BoxTransport as tower_service::Service<xhttp::http::Request<Body>>>::Future;
-
-    fn poll_ready(
-        &mut self,
-        cx: &mut std::task::Context<'_>,
-    ) -> std::task::Poll<Result<(), xhttp::Error>> {
-        self.0.poll_ready(cx)
-    }
-
-    fn call(&mut self, request: xhttp::http::Request<Body>) -> Self::Future {
-        self.1.fetch_add(1, Ordering::SeqCst);
-        self.0.call(request)
-    }
-}
-
-/// A per-hop layer whose responses lose their `ResponseMeta` (as a layer answering
-/// requests itself gives none).
-#[derive(Clone)]
-struct StripMeta;
-
-impl tower_layer::Layer<xhttp::BoxTransport> for StripMeta {
-    type Service = StripMetaService;
-
-    fn layer(&self, inner: xhttp::BoxTransport) -> StripMetaService {
-        StripMetaService(inner)
-    }
-}
-
-#[derive(Clone)]
-struct StripMetaService(xhttp::BoxTransport);
-
-impl tower_service::Service<xhttp::http::Request<Body>> for StripMetaService {
     type Response = xhttp::http::Response<Body>;
     type Error = xhttp::Error;
     type Future = xhttp_async::transport::TransportFuture;
@@ -545,7 +516,12 @@ impl tower_service::Service<xhttp::http::Request<Body>> for StripMetaService {
     }
 
     fn call(&mut self, request: xhttp::http::Request<Body>) -> Self::Future {
+        let Counting(calls, strip_meta) = &self.1;
+        calls.fetch_add(1, Ordering::SeqCst);
         let sent = self.0.call(request);
+        if !*strip_meta {
+            return sent;
+        }
         Box::pin(async move {
             let mut response = sent.await?;
             response

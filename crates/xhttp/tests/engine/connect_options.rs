@@ -68,12 +68,24 @@ fn unix_server(path: &std::path::Path) -> std::thread::JoinHandle<Result<String,
     })
 }
 
+/// A one-request server on a fresh Unix socket (removed with the path) and a client
+/// sending through it.
 #[cfg(unix)]
-#[tokio::test]
-async fn requests_go_through_a_unix_socket() {
+fn over_a_unix_socket() -> (
+    TempPath,
+    std::thread::JoinHandle<Result<String, u8>>,
+    AsyncClient,
+) {
     let path = TempPath::new("sock");
     let server = unix_server(&path.0);
     let client = AsyncClient::builder().unix_socket(&path.0).build().unwrap();
+    (path, server, client)
+}
+
+#[cfg(unix)]
+#[tokio::test]
+async fn requests_go_through_a_unix_socket() {
+    let (_path, server, client) = over_a_unix_socket();
     let response = client
         .get("http://unix.local/over/uds")
         .send()
@@ -109,9 +121,7 @@ async fn a_unix_socket_gets_no_proxy_headers() {
 #[cfg(unix)]
 #[tokio::test]
 async fn https_over_a_unix_socket_speaks_tls() {
-    let path = TempPath::new("sock");
-    let server = unix_server(&path.0);
-    let client = AsyncClient::builder().unix_socket(&path.0).build().unwrap();
+    let (_path, server, client) = over_a_unix_socket();
     let error = client.get("https://unix.local/x").send().await.unwrap_err();
     assert_eq!(error.kind(), ErrorKind::Connect, "{error}");
     assert_eq!(server.join().unwrap(), Err(0x16), "a TLS handshake record");
