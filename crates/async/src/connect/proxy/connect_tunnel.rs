@@ -80,7 +80,9 @@ fn find_head_end(bytes: &[u8]) -> Option<usize> {
 /// The status code and reason of `HTTP/1.x NNN reason`.
 fn status(head: &[u8]) -> Option<(u16, String)> {
     let line_end = head.iter().position(|&byte| byte == b'\r')?;
-    let line = std::str::from_utf8(&head[..line_end]).ok()?;
+    // The reason phrase may be Latin-1 (RFC 9112 allows obs-text): read lossily, the
+    // status code is ASCII either way.
+    let line = String::from_utf8_lossy(&head[..line_end]);
     let rest = line.strip_prefix("HTTP/1.")?;
     let mut parts = rest.splitn(3, ' ');
     let _minor = parts.next().filter(|minor| minor.len() == 1)?;
@@ -116,6 +118,10 @@ mod tests {
         assert_eq!(status(b"HTTP/1.0 200\r\n\r\n"), Some((200, "OK".into())));
         assert_eq!(status(b"SSH-2.0-x\r\n\r\n"), None);
         assert_eq!(status(b"HTTP/1.1 2000 x\r\n\r\n"), None);
+        // A Latin-1 reason phrase still gives the status.
+        let (code, reason) = status(b"HTTP/1.1 407 Authentification requise \xe9\r\n\r\n").unwrap();
+        assert_eq!(code, 407);
+        assert!(reason.starts_with("Authentification requise"), "{reason}");
         assert_eq!(find_head_end(b"HTTP/1.1 200 OK\r\n\r\nextra"), Some(19));
     }
 }
