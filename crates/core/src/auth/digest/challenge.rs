@@ -69,12 +69,25 @@ pub(super) fn parse(value: &str) -> Result<Challenge, Error> {
     if qop == Qop::Rfc2069 && algorithm.is_session() {
         return Err(DigestError::SessionWithoutQop.into_error(None));
     }
+    // These go back in the answer: a control character there is the server's fault, not
+    // the credentials' (which the answer's header check would otherwise blame).
+    let opaque = get("opaque");
+    let controls = |text: &String| text.chars().any(|c| c.is_control() && c != '\t');
+    if [&realm, &nonce]
+        .into_iter()
+        .chain(opaque.as_ref())
+        .any(controls)
+    {
+        return Err(DigestError::Malformed.into_error(Some(
+            "its realm, nonce or opaque holds control characters".to_owned(),
+        )));
+    }
     Ok(Challenge {
         realm,
         nonce,
         algorithm_name,
         algorithm,
-        opaque: get("opaque"),
+        opaque,
         qop,
     })
 }
@@ -256,6 +269,9 @@ mod tests {
             error.to_string().contains("-sess algorithm without qop"),
             "{error}"
         );
+        // A control character in what goes back is the challenge's fault.
+        let error = parse("Digest realm=\"r\u{1}\", nonce=\"n\", qop=auth").unwrap_err();
+        assert!(error.to_string().contains("control characters"), "{error}");
         let empty_realm = parse(r#"Digest realm="", nonce="n", qop="auth-int,auth""#).unwrap();
         assert_eq!(
             (empty_realm.realm.as_str(), empty_realm.qop),
