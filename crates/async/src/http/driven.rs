@@ -436,15 +436,22 @@ mod tests {
         (sender, driven)
     }
 
+    /// Starts a wait on this thread and borrows `driven` for it, with a waker that
+    /// counts its wake-ups.
+    fn borrowed(driven: &Arc<Driven>) -> (Arc<Count>, CallerDrives) {
+        let count = Arc::new(Count::default());
+        let waker = Waker::from(Arc::clone(&count));
+        let drives = CallerDrives::new();
+        driven.borrow_here(&Context::from_waker(&waker));
+        (count, drives)
+    }
+
     #[tokio::test]
     async fn a_borrowed_connection_wakes_its_caller_who_drives_it() {
         let (sender, driven) = connection();
         // The task polls it once and waits.
         tokio::task::yield_now().await;
-        let count = Arc::new(Count::default());
-        let waker = Waker::from(Arc::clone(&count));
-        let drives = CallerDrives::new();
-        driven.borrow_here(&Context::from_waker(&waker));
+        let (count, drives) = borrowed(&driven);
         assert!(driven.borrowed.load(Ordering::SeqCst));
         // Register the connection's waker by driving it here, then make it ready.
         drives.drive();
@@ -467,9 +474,7 @@ mod tests {
     async fn a_connection_given_back_is_driven_by_its_task_again() {
         let (sender, driven) = connection();
         tokio::task::yield_now().await;
-        let waker = Waker::from(Arc::new(Count::default()));
-        let drives = CallerDrives::new();
-        driven.borrow_here(&Context::from_waker(&waker));
+        let (_, drives) = borrowed(&driven);
         drives.drive();
         drop(drives);
         sender.send(()).unwrap();
@@ -533,9 +538,7 @@ mod tests {
     /// ends the wait, and lets the task see the end.
     async fn drive_to_its_end(connection: impl Future<Output = ()> + Send + 'static) {
         let driven = Driven::spawn(connection);
-        let waker = Waker::from(Arc::new(Count::default()));
-        let drives = CallerDrives::new();
-        driven.borrow_here(&Context::from_waker(&waker));
+        let (_, drives) = borrowed(&driven);
         drives.drive();
         assert!(driven.done.load(Ordering::SeqCst));
         drop(drives);
@@ -547,10 +550,7 @@ mod tests {
     async fn an_inner_wait_drives_the_outer_waits_connections() {
         let (sender, driven) = connection();
         tokio::task::yield_now().await;
-        let count = Arc::new(Count::default());
-        let waker = Waker::from(Arc::clone(&count));
-        let outer = CallerDrives::new();
-        driven.borrow_here(&Context::from_waker(&waker));
+        let (_, outer) = borrowed(&driven);
         outer.drive();
         let inner = CallerDrives::new();
         sender.send(()).unwrap();
