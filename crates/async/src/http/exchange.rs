@@ -40,14 +40,7 @@ pub(crate) fn send(shared: Arc<Shared>, request: http::Request<Body>) -> Transpo
             request.body().content_length(),
         )
     });
-    // A Unix socket takes every request itself: a proxy (the environment's included)
-    // would only add its headers and credentials to requests that never reach it.
-    let key = match Key::from_uri(request.uri()).and_then(|key| {
-        if shared.options.unix_socket.is_some() {
-            return Ok(key);
-        }
-        Ok(key.through(shared.proxy()?))
-    }) {
+    let key = match Key::from_uri(request.uri()).and_then(|key| Ok(key.through(shared.proxy()?))) {
         Ok(key) => key,
         Err(error) => return Box::pin(std::future::ready(Err(error))),
     };

@@ -52,7 +52,16 @@ impl Shared {
     }
 }
 
-fn target(proxy: Option<&Proxy>) -> Result<Option<Arc<ProxyTarget>>, String> {
+/// The proxy connections go through: none over a Unix socket, which takes every
+/// request itself (a proxy would only add its headers and credentials to requests that
+/// never reach it).
+fn target(
+    options: &HttpOptions,
+    proxy: Option<&Proxy>,
+) -> Result<Option<Arc<ProxyTarget>>, String> {
+    if options.unix_socket.is_some() {
+        return Ok(None);
+    }
     proxy
         .map(ProxyTarget::new)
         .transpose()
@@ -90,7 +99,7 @@ impl HttpTransport {
                 options: Arc::clone(&self.shared.options),
                 connector: Arc::clone(&self.shared.connector),
                 pool: Arc::clone(&self.shared.pool),
-                proxy: target(proxy),
+                proxy: target(&self.shared.options, proxy),
             }),
         }
     }
@@ -200,7 +209,7 @@ impl HttpTransportBuilder {
                     self.tls_config,
                 )),
                 pool: Arc::new(Pool::new(&self.limits)),
-                proxy: target(self.proxy.as_ref()),
+                proxy: target(&options, self.proxy.as_ref()),
                 options,
             }),
         }
