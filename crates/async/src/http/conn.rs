@@ -56,26 +56,23 @@ impl H1Sender {
             .map_err(Box::new)
     }
 
+    /// Waits until the connection can take a request (hyper's `ready`); an error when it
+    /// closed.
+    pub(crate) async fn ready(&mut self) -> Result<(), hyper::Error> {
+        self.send.ready().await
+    }
+
+    /// The connection task ended (or is ending).
+    pub(crate) fn is_closed(&self) -> bool {
+        self.send.is_closed()
+    }
+
     /// Lets a blocking caller waiting on this thread drive the connection (see
     /// [`Driven::borrow_here`]).
     pub(crate) fn borrow_here(&self, cx: &Context<'_>) {
         if let Some(driven) = &self.driven {
             driven.borrow_here(cx);
         }
-    }
-}
-
-impl std::ops::Deref for H1Sender {
-    type Target = http1::SendRequest<WatchedBody>;
-
-    fn deref(&self) -> &Self::Target {
-        &self.send
-    }
-}
-
-impl std::ops::DerefMut for H1Sender {
-    fn deref_mut(&mut self) -> &mut Self::Target {
-        &mut self.send
     }
 }
 
