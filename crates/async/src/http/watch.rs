@@ -151,15 +151,11 @@ impl Progress {
         }
     }
 
+    /// Ends the body now, unless it ended already.
     fn finish(&self) {
-        self.finish_with(self.now());
-    }
-
-    /// Ends the body at `stamp` (nanoseconds since `start`), unless it ended already.
-    fn finish_with(&self, stamp: u64) {
         let first =
             self.finished
-                .compare_exchange(0, stamp + 1, Ordering::AcqRel, Ordering::Acquire);
+                .compare_exchange(0, self.now() + 1, Ordering::AcqRel, Ordering::Acquire);
         if let (Ok(_), Some(observers)) = (first, &self.observers) {
             observers.mark(BODY_SENT);
         }
@@ -184,11 +180,8 @@ pub(crate) struct WatchedBody {
 }
 
 impl WatchedBody {
+    /// An empty body is marked ended when the head is sent (`Progress::head_sent`).
     pub(crate) fn new(inner: Body, progress: Arc<Progress>) -> WatchedBody {
-        if inner.is_end_stream() {
-            // Stamped again when the head is sent (`Progress::head_sent`): no clock read.
-            progress.finish_with(0);
-        }
         WatchedBody {
             attempt: progress.attempt.load(Ordering::Acquire),
             inner,
