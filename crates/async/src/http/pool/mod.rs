@@ -540,9 +540,8 @@ impl Pool {
         };
         let before = origin.h2.len();
         origin.h2.retain(|entry| entry.is_usable());
-        for _ in origin.h2.len()..before {
-            self.free_slot(&mut state);
-        }
+        let freed = before - origin.h2.len();
+        self.free_slots(&mut state, freed);
     }
 
     /// Removes a shared HTTP/2 connection that failed (GOAWAY).
