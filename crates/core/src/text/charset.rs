@@ -37,7 +37,8 @@ pub fn charset_from_content_type(value: &str) -> Option<&'static Encoding> {
 /// assert_eq!(charset_from_content_type_bytes(value.as_bytes()), Some(encoding_rs::UTF_8));
 /// ```
 pub fn charset_from_content_type_bytes(value: &[u8]) -> Option<&'static Encoding> {
-    charset_param(value).and_then(|label| encoding_for_label(&label))
+    crate::headers::params::first_param(value, "charset")
+        .and_then(|label| encoding_for_label(&label))
 }
 
 /// The encoding a charset label names, or `None` when it is unknown.
@@ -84,11 +85,6 @@ pub fn encoding_for_label(label: &[u8]) -> Option<&'static Encoding> {
         })
         .collect();
     Encoding::for_label_no_replacement(&swapped)
-}
-
-/// The value of the first `charset` parameter, unquoted.
-fn charset_param(value: &[u8]) -> Option<Vec<u8>> {
-    crate::headers::params::first_param(value, "charset")
 }
 
 #[cfg(test)]
