@@ -191,9 +191,8 @@ impl Connector {
             (None, Via::Tunnel(proxy)) if proxy.scheme.is_socks() => {
                 let stream = self.tcp_to_proxy(proxy).await?;
                 let (remote, local) = (stream.peer_addr().ok(), stream.local_addr().ok());
-                let stream =
-                    proxy::socks::handshake(stream, proxy, &key.host, key.port, &self.resolver)
-                        .await?;
+                let target = (&*key.host, key.port, key.port_is_default());
+                let stream = proxy::socks::handshake(stream, proxy, target, &self.resolver).await?;
                 (Io::Tcp(stream), remote, local)
             }
             (None, Via::Tunnel(proxy)) => {

@@ -114,6 +114,15 @@ impl Key {
         }
     }
 
+    /// Whether the port is the scheme's default: a resolver override's address then
+    /// gives the port (as when the URL names none).
+    pub(crate) fn port_is_default(&self) -> bool {
+        matches!(
+            (self.scheme, self.port),
+            (Scheme::Http, 80) | (Scheme::Https, 443)
+        )
+    }
+
     /// The URI hyper-util's TCP connector takes. A default port is left out, so that
     /// the port of a resolver override applies (an explicit port always wins).
     pub(crate) fn connect_uri(&self) -> Result<http::Uri, Error> {

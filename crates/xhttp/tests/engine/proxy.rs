@@ -219,11 +219,11 @@ async fn the_connect_timeout_covers_the_proxy_handshake() {
     assert_eq!(error.kind(), ErrorKind::ConnectTimeout, "{error}");
 }
 
-/// What a raw SOCKS5 server saw of one handshake.
+/// What a raw SOCKS5 server saw of one handshake: the address or name, and the port.
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum SocksTarget {
-    Ipv4(String),
-    Name(String),
+    Ipv4(String, u16),
+    Name(String, u16),
 }
 
 /// A SOCKS5 server: with `credentials`, it wants username/password and refuses any
@@ -284,25 +284,30 @@ fn socks_handshake(
     let target = match request[3] {
         1 => {
             let ip = read_bytes(connection, 4)?;
-            SocksTarget::Ipv4(format!("{}.{}.{}.{}", ip[0], ip[1], ip[2], ip[3]))
+            SocksTarget::Ipv4(format!("{}.{}.{}.{}", ip[0], ip[1], ip[2], ip[3]), 0)
         }
         3 => {
             let len = read_bytes(connection, 1)?;
             let name = read_bytes(connection, usize::from(len[0]))?;
-            SocksTarget::Name(String::from_utf8(name).unwrap())
+            SocksTarget::Name(String::from_utf8(name).unwrap(), 0)
         }
         other => panic!("address type {other}"),
     };
-    let _port = read_bytes(connection, 2)?;
-    Some(target)
+    let port = read_bytes(connection, 2)?;
+    let port = u16::from_be_bytes([port[0], port[1]]);
+    Some(match target {
+        SocksTarget::Ipv4(ip, _) => SocksTarget::Ipv4(ip, port),
+        SocksTarget::Name(name, _) => SocksTarget::Name(name, port),
+    })
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn socks5_resolves_here_and_socks5h_lets_the_proxy_resolve() {
     let origin = origin(false);
+    let port = origin.addr().port();
     for (scheme, expected) in [
-        ("socks5", SocksTarget::Ipv4("127.0.0.1".into())),
-        ("socks5h", SocksTarget::Name("origin.test".into())),
+        ("socks5", SocksTarget::Ipv4("127.0.0.1".into(), port)),
+        ("socks5h", SocksTarget::Name("origin.test".into(), port)),
     ] {
         let (proxy, targets) = socks_server(Some(("user", "pass")), origin.addr());
         let client = AsyncClient::builder()
@@ -393,8 +398,44 @@ async fn a_tunnel_and_a_direct_connection_to_one_origin_are_not_shared() {
     assert_eq!(proxy.connections_opened(), 1);
     assert_eq!(
         *targets.lock().unwrap(),
-        [SocksTarget::Name("tunnelled.test".into())]
+        [SocksTarget::Name("tunnelled.test".into(), port)]
     );
+}
+
+/// A resolver override's port applies when the URL names none, through `socks5://` as
+/// on a direct connection; `socks5h://` sends the name with the URL's port (the proxy
+/// resolves, so the override is not consulted).
+#[tokio::test(flavor = "multi_thread")]
+async fn socks5_takes_the_port_of_a_resolver_override_as_a_direct_connection_does() {
+    let origin = origin(false);
+    let port = origin.addr().port();
+    let direct = AsyncClient::builder()
+        .resolve("origin.test", origin.addr())
+        .build()
+        .unwrap();
+    let response = direct.get("http://origin.test/o").send().await.unwrap();
+    assert!(response.text().unwrap().starts_with("origin /o "));
+    for (scheme, expected) in [
+        ("socks5", SocksTarget::Ipv4("127.0.0.1".into(), port)),
+        ("socks5h", SocksTarget::Name("origin.test".into(), 80)),
+    ] {
+        let (proxy, targets) = socks_server(None, origin.addr());
+        let client = AsyncClient::builder()
+            .proxy(format!("{scheme}://{}", proxy.addr()))
+            .resolve("origin.test", origin.addr())
+            .build()
+            .unwrap();
+        let response = client.get("http://origin.test/o").send().await.unwrap();
+        assert!(response.text().unwrap().starts_with("origin /o "));
+        // An explicit port wins over the override's.
+        let response = client.get("http://origin.test:81/p").send().await.unwrap();
+        assert!(response.text().unwrap().starts_with("origin /p "));
+        let explicit = match &expected {
+            SocksTarget::Ipv4(ip, _) => SocksTarget::Ipv4(ip.clone(), 81),
+            SocksTarget::Name(name, _) => SocksTarget::Name(name.clone(), 81),
+        };
+        assert_eq!(*targets.lock().unwrap(), [expected, explicit], "{scheme}");
+    }
 }
 
 #[tokio::test]

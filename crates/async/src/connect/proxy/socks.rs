@@ -18,18 +18,24 @@ use super::ProxyTarget;
 use crate::connect::dns::ResolverService;
 
 /// Runs the SOCKS5 handshake on `stream` (connected to `proxy`) asking for a
-/// connection to `host:port`; the stream then carries the target's bytes.
+/// connection to `host:port`; the stream then carries the target's bytes. When
+/// `port_is_default` (the URL named none, or its scheme's own) and `socks5://` resolves
+/// here, a resolver override's port applies, as for a direct connection.
 pub(crate) async fn handshake(
     stream: TcpStream,
     proxy: &ProxyTarget,
-    host: &str,
-    port: u16,
+    (host, port, port_is_default): (&str, u16, bool),
     resolver: &ResolverService,
 ) -> Result<TcpStream, Error> {
     let target = match host.parse::<IpAddr>() {
         Ok(ip) => Target::Address(SocketAddr::new(ip, port)),
         Err(_) if proxy.scheme == ProxyScheme::Socks5 => {
-            Target::Address(resolve(resolver, host, port).await?)
+            let address = resolve(resolver, host).await?;
+            let port = match address.port() {
+                given if port_is_default && given != 0 => given,
+                _ => port,
+            };
+            Target::Address(SocketAddr::new(address.ip(), port))
         }
         Err(_) => Target::Name(host),
     };
@@ -56,8 +62,9 @@ enum Target<'a> {
     Name(&'a str),
 }
 
-/// The first address of `host`, resolved as for a direct connection.
-async fn resolve(resolver: &ResolverService, host: &str, port: u16) -> Result<SocketAddr, Error> {
+/// The first address of `host`, resolved as for a direct connection (its port is 0
+/// unless a resolver override gave one).
+async fn resolve(resolver: &ResolverService, host: &str) -> Result<SocketAddr, Error> {
     let name: Name = host.parse().map_err(|_| {
         Error::new(ErrorKind::Connect).with_message(format!("'{host}' is not a valid host name"))
     })?;
@@ -69,10 +76,9 @@ async fn resolve(resolver: &ResolverService, host: &str, port: u16) -> Result<So
             ))
             .with_source(error)
     })?;
-    let address = addresses.next().ok_or_else(|| {
+    addresses.next().ok_or_else(|| {
         Error::new(ErrorKind::Connect).with_message(format!("no addresses for host '{host}'"))
-    })?;
-    Ok(SocketAddr::new(address.ip(), port))
+    })
 }
 
 /// What went wrong, in words (never the credentials, which no variant holds).
