@@ -29,6 +29,12 @@ impl Cookies {
             let Ok(raw) = cookie_store::RawCookie::parse(text) else {
                 continue;
             };
+            if raw
+                .domain()
+                .is_some_and(|domain| !acceptable_domain(domain, url.host_str()))
+            {
+                continue;
+            }
             if let Ok(cookie_store::StoreAction::ExpiredExisting) =
                 self.store.insert_raw(&raw, &url)
             {
@@ -38,6 +44,31 @@ impl Cookies {
         if deleted {
             self.purge_expired();
         }
+    }
+}
+
+/// Whether a `Domain` attribute may be kept for a response from `host`. The jar has no
+/// public-suffix list, so it refuses what Python's cookie policy (httpx's) refuses: a
+/// domain without an inner dot (`Domain=com`), unless it is the host itself, and a
+/// two-label domain under a two-letter country code whose first label is a common
+/// registry name (`co.uk`, `com.au`). Without this, any site could set cookies for a
+/// whole top-level domain.
+fn acceptable_domain(domain: &str, host: Option<&str>) -> bool {
+    let domain = domain.trim_start_matches('.').to_ascii_lowercase();
+    if host.is_some_and(|host| host.eq_ignore_ascii_case(&domain)) {
+        return true;
+    }
+    let labels: Vec<&str> = domain.split('.').collect();
+    match labels.as_slice() {
+        [] | [_] => false,
+        [second, top] => {
+            const REGISTRIES: &[&str] = &[
+                "co", "ac", "com", "edu", "org", "net", "gov", "mil", "int", "aero", "biz", "cat",
+                "coop", "info", "jobs", "mobi", "museum", "name", "pro", "travel", "eu",
+            ];
+            !(top.len() == 2 && REGISTRIES.contains(second))
+        }
+        _ => true,
     }
 }
 
@@ -63,6 +94,35 @@ mod tests {
         cookies
             .header_for(&Url::parse(url).unwrap())
             .map(|value| String::from_utf8(value.as_bytes().to_vec()).unwrap())
+    }
+
+    #[test]
+    fn a_domain_that_is_a_top_level_or_registry_domain_is_refused() {
+        let cookies = jar_from(
+            "http://evil.com/",
+            &[
+                b"tld=1; Domain=com",
+                b"dot=1; Domain=.com",
+                b"own=1; Domain=evil.com",
+            ],
+        );
+        assert_eq!(header(&cookies, "http://bank.com/"), None);
+        assert_eq!(
+            header(&cookies, "http://evil.com/").as_deref(),
+            Some("own=1")
+        );
+        let cookies = jar_from(
+            "http://evil.co.uk/",
+            &[b"sld=1; Domain=co.uk", b"own=1; Domain=evil.co.uk"],
+        );
+        assert_eq!(header(&cookies, "http://bank.co.uk/"), None);
+        assert_eq!(
+            header(&cookies, "http://www.evil.co.uk/").as_deref(),
+            Some("own=1")
+        );
+        // A single-label host may name itself.
+        let cookies = jar_from("http://intranet/", &[b"a=1; Domain=intranet"]);
+        assert_eq!(header(&cookies, "http://intranet/").as_deref(), Some("a=1"));
     }
 
     #[test]

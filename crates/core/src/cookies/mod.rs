@@ -13,8 +13,10 @@
 //! * `Max-Age` wins over `Expires`; `Max-Age=0`, a negative `Max-Age` or a past
 //!   `Expires` deletes the stored cookie.
 //!
-//! There is no public-suffix list (nothing is bundled): `Domain=com` from `a.com` is
-//! accepted, as by httpx.
+//! There is no public-suffix list (nothing is bundled). As httpx's stdlib policy does,
+//! a `Domain` without an inner dot (`Domain=com`) is refused unless it is the host
+//! itself, and so is a registry domain under a country code (`Domain=co.uk`); deeper
+//! public suffixes (`Domain=github.io`) are not recognised.
 //!
 //! Cookies set by hand with an empty domain ([`Cookies::set`] with `""`, and
 //! `ClientBuilder::cookie`) are valid for **any host**, as in httpx. RFC 6265 has no such
