@@ -64,11 +64,11 @@ impl AsyncClient {
         ClientBuilder::new()
     }
 
-    /// A client from settings gathered elsewhere (what [`ClientBuilder::build`] does).
+    /// A client from settings gathered elsewhere (what [`ClientBuilder::build`] does,
+    /// without its checks): should a proxy or mount pattern not parse, every request
+    /// fails with that error (nothing goes out unproxied).
     pub fn from_settings(config: ClientConfig<BoxTransport>) -> AsyncClient {
-        // The builder checked the patterns already (`from_config` does): a bad one routes
-        // nothing here.
-        let plan = Plan::new(&config).unwrap_or_default();
+        let plan = Plan::or_invalid(&config);
         AsyncClient::with_config(config, plan)
     }
 
@@ -138,9 +138,10 @@ impl AsyncClient {
         self.inner.http.pool_stats()
     }
 
-    /// Whether [`close`](Self::close) was called.
+    /// Whether [`close`](Self::close) was called, on this client or on one sharing its
+    /// pool (see [`with_cookie_store`](Self::with_cookie_store)).
     pub fn is_closed(&self) -> bool {
-        self.inner.closed.load(Ordering::Acquire)
+        self.inner.closed.load(Ordering::Acquire) || self.inner.http.is_closed()
     }
 
     /// The whole exchange as a `'static` future: what both clients run. The request

@@ -58,8 +58,8 @@ impl Dispatch {
     fn route(&self, url: &Url) -> Result<&BoxTransport, Error> {
         match self.shared.routes.route(url) {
             Some(Target::Transport(transport)) => return Ok(transport),
-            Some(Target::Invalid(message)) => {
-                return Err(Error::new(ErrorKind::Proxy).with_message(message.clone()));
+            Some(Target::Invalid(kind, message)) => {
+                return Err(Error::new(*kind).with_message(message.clone()));
             }
             Some(Target::Default) | None => {}
         }

@@ -4,7 +4,7 @@
 use xhttp_core::client::ClientConfig;
 use xhttp_core::mounts::{Mounts, UrlPattern};
 use xhttp_core::proxy::{EnvProxy, env_mounts};
-use xhttp_core::{Error, Proxy, Url};
+use xhttp_core::{Error, ErrorKind, Proxy, Url};
 
 use crate::http::HttpTransport;
 use crate::transport::BoxTransport;
@@ -16,9 +16,10 @@ pub(crate) enum Target {
     Transport(BoxTransport),
     /// To the client's default transport (a `None` mount, a `NO_PROXY` entry).
     Default,
-    /// Nowhere: a proxy variable of the environment is not valid (kept as a message,
-    /// reported by every request it would route).
-    Invalid(String),
+    /// Nowhere: a proxy variable of the environment, or a pattern of a client made by
+    /// `from_settings`, is not valid (kept as an error kind and message, reported by
+    /// every request it would route).
+    Invalid(ErrorKind, String),
 }
 
 /// The client's patterns, parsed: what [`Routes::build`] needs from a config, checked
@@ -27,6 +28,8 @@ pub(crate) enum Target {
 pub(crate) struct Plan {
     proxies: Vec<(UrlPattern, Proxy)>,
     mounts: Vec<(UrlPattern, Option<BoxTransport>)>,
+    /// A pattern that did not parse (see [`Plan::or_invalid`]).
+    invalid: Option<(ErrorKind, String)>,
 }
 
 impl Plan {
@@ -42,7 +45,27 @@ impl Plan {
             .iter()
             .map(|(pattern, transport)| Ok((UrlPattern::parse(pattern)?, transport.clone())))
             .collect::<Result<_, Error>>()?;
-        Ok(Plan { proxies, mounts })
+        Ok(Plan {
+            proxies,
+            mounts,
+            invalid: None,
+        })
+    }
+
+    /// As [`new`](Self::new), for a constructor that cannot fail: a pattern that does
+    /// not parse makes every request fail with its error, rather than dropping the
+    /// proxies and mounts (a request meant for a proxy must not go out directly).
+    pub(crate) fn or_invalid(config: &ClientConfig<BoxTransport>) -> Plan {
+        Plan::new(config).unwrap_or_else(|error| Plan {
+            invalid: Some((
+                error.kind(),
+                error
+                    .message()
+                    .unwrap_or("a proxy or mount pattern is not valid")
+                    .to_owned(),
+            )),
+            ..Plan::default()
+        })
     }
 }
 
@@ -63,6 +86,12 @@ impl Routes {
         http: &HttpTransport,
     ) -> Routes {
         let mut mounts = Mounts::new();
+        if let Some((kind, message)) = plan.invalid {
+            if let Ok(everything) = UrlPattern::parse("all://") {
+                mounts.insert_pattern(everything, Target::Invalid(kind, message));
+            }
+            return Routes { mounts };
+        }
         let through =
             |proxy: &Proxy| Target::Transport(BoxTransport::from(http.with_proxy(Some(proxy))));
         if config.trust_env && config.transport.is_none() && plan.proxies.is_empty() {
@@ -71,6 +100,7 @@ impl Routes {
                     EnvProxy::Proxy(proxy) => through(&proxy),
                     EnvProxy::Direct => Target::Default,
                     EnvProxy::Invalid(error) => Target::Invalid(
+                        ErrorKind::Proxy,
                         error
                             .message()
                             .unwrap_or("invalid proxy variable")
@@ -114,7 +144,7 @@ mod tests {
         match routes.route(&Url::parse(url).unwrap()) {
             None => "none".into(),
             Some(Target::Default) => "default".into(),
-            Some(Target::Invalid(message)) => format!("invalid: {message}"),
+            Some(Target::Invalid(_, message)) => format!("invalid: {message}"),
             Some(Target::Transport(transport)) => format!("{transport:?}"),
         }
     }
@@ -155,5 +185,25 @@ mod tests {
         let mut bad = ClientConfig::<BoxTransport>::default();
         bad.mounts.push(("http".into(), None));
         assert!(Plan::new(&bad).is_err());
+    }
+
+    /// `from_settings` cannot fail: a bad pattern must not drop the good proxies with
+    /// it (requests would go out directly), so every request reports it.
+    #[test]
+    fn a_plan_with_a_bad_pattern_routes_every_request_to_its_error() {
+        let http = HttpTransport::new();
+        let mut bad = ClientConfig::<BoxTransport>::default();
+        bad.proxies
+            .push(("all://".into(), Proxy::new("http://p.test:1").unwrap()));
+        bad.proxies
+            .push(("http".into(), Proxy::new("http://p.test:2").unwrap()));
+        let routes = Routes::build(&bad, Plan::or_invalid(&bad), &http);
+        for url in ["http://a.test/", "https://b.test/x"] {
+            assert!(describe(&routes, url).starts_with("invalid: "), "{url}");
+        }
+        let mut good = bad.clone();
+        good.proxies.pop();
+        let routes = Routes::build(&good, Plan::or_invalid(&good), &http);
+        assert!(describe(&routes, "http://a.test/").contains("HttpTransport"));
     }
 }

@@ -62,11 +62,6 @@ impl Client {
         }
     }
 
-    /// The async client sharing this client's configuration and pool.
-    pub fn as_async(&self) -> &AsyncClient {
-        &self.inner
-    }
-
     /// Closes the client: later requests fail with `ClientClosed`, on every clone.
     pub fn close(&self) {
         self.inner.close_now();

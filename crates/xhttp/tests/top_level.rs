@@ -158,3 +158,23 @@ async fn the_async_functions_share_a_pool_and_no_cookies() {
     assert_eq!(posted.text().unwrap(), "POST /p 2");
     assert_eq!(server.connections_opened(), 1);
 }
+
+/// Closing the client of one call closes the pool it shares; the next call gets a new
+/// pool instead of `ClientClosed` for the rest of the process. (Its own setting, so
+/// that no other test shares the pool it closes.)
+#[test]
+fn closing_one_calls_client_does_not_end_the_shared_functions() {
+    let server = cookie_server();
+    let shared = Shared::new().trust_env(false);
+    let client = shared.client();
+    assert_eq!(client.get(server.url("/a")).send().unwrap().status(), 200);
+    client.close();
+    let error = client.get(server.url("/b")).send().unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::ClientClosed);
+    let response = shared
+        .request(Method::GET, server.url("/c"))
+        .send()
+        .unwrap();
+    assert_eq!(response.text().unwrap(), "GET /c 0");
+    assert_eq!(server.connections_opened(), 2);
+}

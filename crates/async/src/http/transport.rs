@@ -114,6 +114,11 @@ impl HttpTransport {
     pub fn close(&self) {
         self.shared.pool.close();
     }
+
+    /// Whether [`close`](Self::close) was called (on this transport or a clone).
+    pub fn is_closed(&self) -> bool {
+        self.shared.pool.is_closed()
+    }
 }
 
 impl Default for HttpTransport {

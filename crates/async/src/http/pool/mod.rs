@@ -605,6 +605,11 @@ impl Pool {
         }));
     }
 
+    /// Whether [`close`](Self::close) was called.
+    pub(crate) fn is_closed(&self) -> bool {
+        self.closed.load(Ordering::Acquire)
+    }
+
     /// Closes the pool: idle connections close now, shared HTTP/2 ones once their
     /// streams end, waiters fail, later requests fail with `ClientClosed`.
     pub(crate) fn close(&self) {
