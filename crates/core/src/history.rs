@@ -5,6 +5,7 @@
 //! Both are plain values (no live body), so [`ResponseMeta`](crate::ResponseMeta)
 //! stays `Clone + Send + Sync`.
 
+use std::fmt;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
@@ -40,8 +41,9 @@ pub struct HistoryEntry {
     pub elapsed: Option<Duration>,
 }
 
-/// The body of a [`NextRequest`].
-#[derive(Debug, Clone)]
+/// The body of a [`NextRequest`]. Its `Debug` shows the length of a body in memory,
+/// never its bytes.
+#[derive(Clone)]
 pub enum NextBody {
     /// No body (the redirect turned the method into `GET`, or there was none).
     Empty,
@@ -50,6 +52,16 @@ pub enum NextBody {
     /// The original body was a one-shot stream (or a reader) that cannot be sent again:
     /// sending the next request fails with `StreamConsumed`.
     NotReplayable,
+}
+
+impl fmt::Debug for NextBody {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            NextBody::Empty => f.write_str("Empty"),
+            NextBody::Bytes(bytes) => write!(f, "Bytes({} bytes)", bytes.len()),
+            NextBody::NotReplayable => f.write_str("NotReplayable"),
+        }
+    }
 }
 
 /// The request an unfollowed redirect points to (httpx's `response.next_request`):
@@ -91,5 +103,18 @@ impl http_body::Body for Consumed {
             .with_message(
                 "the redirected request's body was a one-shot stream and was already sent",
             ))))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn next_body_debug_shows_the_length_not_the_bytes() {
+        let body = NextBody::Bytes(Bytes::from_static(b"token=s3cret"));
+        let debug = format!("{body:?}");
+        assert_eq!(debug, "Bytes(12 bytes)");
+        assert!(!debug.contains("s3cret"));
     }
 }

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use http::{HeaderName, HeaderValue};
 
 use super::config::ClientConfig;
+use super::merge::check_base_url;
 use super::request_builder::header_pair;
 use super::{ClientFlavor, IntoUrl};
 use crate::Error;
@@ -57,10 +58,15 @@ impl<C: ClientFlavor> ClientBuilder<C> {
     }
 
     /// Joined in front of every relative request URL (its path gets a trailing `/`).
+    ///
+    /// It must be absolute (`https://api.example.com/v1`): one without a scheme or a
+    /// host (`api.example.com/v1`) makes [`build`](Self::build) fail with `InvalidUrl`.
     pub fn base_url(self, url: impl IntoUrl) -> Self {
         let url = url.into_url();
         self.with(|config| {
-            config.base_url = Some(url?);
+            let url = url?;
+            check_base_url(&url)?;
+            config.base_url = Some(url);
             Ok(())
         })
     }
@@ -257,5 +263,32 @@ impl<C: ClientFlavor> fmt::Debug for ClientBuilder<C> {
             .field("config", &self.config)
             .field("cookies", &self.cookies.len())
             .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ErrorKind;
+    use crate::client::test_client::TestClient;
+
+    #[test]
+    fn a_base_url_without_scheme_or_host_fails_build() {
+        let error = ClientBuilder::<TestClient>::new()
+            .base_url("api.example.com/v1")
+            .build()
+            .unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::InvalidUrl);
+        let message = error.to_string();
+        assert!(
+            message.contains("base_url must be absolute: it has no scheme"),
+            "{message}"
+        );
+        assert!(
+            ClientBuilder::<TestClient>::new()
+                .base_url("https://api.example.com/v1")
+                .build()
+                .is_ok()
+        );
     }
 }

@@ -1,5 +1,6 @@
 //! httpx's merge of client defaults into a request, with xhttp's deliberate differences.
 
+use std::fmt;
 use std::sync::Arc;
 
 use http::header::{self, HeaderValue};
@@ -29,7 +30,9 @@ pub enum AuthChoice {
 }
 
 /// What a [`RequestBuilder`](super::RequestBuilder) gathers before the merge.
-#[derive(Debug, Default)]
+///
+/// Its `Debug` shows the names of the cookies, never their values.
+#[derive(Default)]
 #[non_exhaustive]
 pub struct RequestParts {
     /// The method.
@@ -60,10 +63,34 @@ pub struct RequestParts {
     pub download_progress: Option<OnProgress>,
 }
 
+impl fmt::Debug for RequestParts {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let cookie_names: Vec<&str> = self.cookies.iter().map(|(name, _)| name.as_str()).collect();
+        f.debug_struct("RequestParts")
+            .field("method", &self.method)
+            .field("url", &self.url)
+            .field("headers", &self.headers)
+            .field("params", &self.params)
+            .field("cookies", &cookie_names)
+            .field("body", &self.body)
+            .field("auth", &self.auth)
+            .field("timeout", &self.timeout)
+            .field("follow_redirects", &self.follow_redirects)
+            .field("extensions", &self.extensions)
+            .field("trace", &self.trace)
+            .field("upload_progress", &self.upload_progress)
+            .field("download_progress", &self.download_progress)
+            .finish()
+    }
+}
+
 /// Builds the request to send from the client's settings and the request's own parts.
 ///
 /// The rules are httpx's (reference §2), except where xhttp differs on purpose:
-/// * params are merged **into** the URL's own query (httpx replaces the query);
+/// * params are merged **into** the URL's own query (httpx replaces the query), by
+///   precedence client params < the URL's query < request params: a client param is
+///   added only for a key the URL's query (after joining onto `base_url`) lacks;
+/// * a `base_url` without a scheme or a host is an `InvalidUrl` error;
 /// * a relative URL with no `base_url` is an error naming the missing scheme;
 /// * URL userinfo becomes Basic credentials and is removed from the URL that is sent.
 pub fn merge_request<T>(config: &ClientConfig<T>, parts: RequestParts) -> Result<Request, Error> {
@@ -84,17 +111,23 @@ pub fn merge_request<T>(config: &ClientConfig<T>, parts: RequestParts) -> Result
     } = parts;
 
     let url = url.ok_or_else(|| Error::new(ErrorKind::InvalidUrl).with_message("no URL given"))?;
-    let params = if config.params.is_empty() {
-        params
-    } else {
-        let mut merged = config.params.clone();
-        merged.merge(&params);
-        merged
-    };
     let mut url = match config.base_url.as_ref() {
-        // Joined and given its parameters in one normalisation.
-        Some(base) if !url.is_absolute() => base.merge_base_and_params(&url, &params)?,
-        _ => absolute(url)?.merge_params(&params)?,
+        Some(base) if !url.is_absolute() => {
+            check_base_url(base)?;
+            if config.params.is_empty() {
+                // Joined and given its parameters in one normalisation.
+                base.merge_base_and_params(&url, &params)?
+            } else {
+                let joined = base.merge_base(&url)?;
+                let params = query_params(&config.params, &joined, params);
+                joined.merge_params(&params)?
+            }
+        }
+        _ => {
+            let url = absolute(url)?;
+            let params = query_params(&config.params, &url, params);
+            url.merge_params(&params)?
+        }
     };
 
     let auth = match auth {
@@ -155,6 +188,41 @@ pub fn merge_request<T>(config: &ClientConfig<T>, parts: RequestParts) -> Result
     Ok(request)
 }
 
+/// The params to merge into `url`'s query (already joined onto `base_url`), by
+/// precedence client < URL < request: the client's params for the keys the URL's query
+/// does not have, with the request's params over them (a request param replaces the
+/// values of its key in both).
+fn query_params(client: &QueryParams, url: &Url, request: QueryParams) -> QueryParams {
+    if client.is_empty() {
+        return request;
+    }
+    let own = url.params();
+    let mut merged: QueryParams = client
+        .iter()
+        .filter(|(key, _)| !own.contains_key(key))
+        .collect();
+    merged.merge(&request);
+    merged
+}
+
+/// A `base_url` must be absolute: with a scheme and a host. A typed `InvalidUrl` error
+/// naming what is missing otherwise.
+pub(super) fn check_base_url(base: &Url) -> Result<(), Error> {
+    if base.is_absolute() {
+        return Ok(());
+    }
+    let missing = if base.scheme().is_empty() {
+        "it has no scheme"
+    } else {
+        "it has no host"
+    };
+    Err(Error::new(ErrorKind::InvalidUrl).with_message(format!(
+        "base_url must be absolute: {missing} (given '{}'; write it as \
+         'https://host/path')",
+        base.redacted()
+    )))
+}
+
 /// An absolute URL as it is; a relative one (with no `base_url`) is an error.
 fn absolute(url: Url) -> Result<Url, Error> {
     if url.is_absolute() {
@@ -184,5 +252,83 @@ fn add_content_length(map: &mut http::HeaderMap, method: &http::Method, body: &B
             map.insert(header::CONTENT_LENGTH, HeaderValue::from(length));
         }
         None => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::client::ClientBuilder;
+    use crate::client::test_client::{NoTransport, TestClient};
+
+    fn sent_url(builder: ClientBuilder<TestClient>, url: &str, params: &[(&str, &str)]) -> String {
+        let client = builder.build().unwrap();
+        let request = client.get(url).query(params).send().unwrap();
+        request.url().as_str().to_owned()
+    }
+
+    #[test]
+    fn client_params_rank_below_the_urls_query_and_request_params_above_both() {
+        let client = || {
+            ClientBuilder::new()
+                .param("k", "client")
+                .param("a", "client")
+        };
+        assert_eq!(
+            sent_url(client(), "http://h/p?k=url", &[]),
+            "http://h/p?k=url&a=client"
+        );
+        assert_eq!(
+            sent_url(client(), "http://h/p?k=url", &[("k", "request")]),
+            "http://h/p?k=request&a=client"
+        );
+        assert_eq!(
+            sent_url(client(), "http://h/p?c=3", &[("a", "request")]),
+            "http://h/p?c=3&k=client&a=request"
+        );
+        // The URL's query after joining onto base_url counts as the URL's own.
+        let based = || client().base_url("http://h/base/?k=base");
+        assert_eq!(
+            sent_url(based(), "p", &[]),
+            "http://h/base/p?k=base&a=client"
+        );
+        assert_eq!(
+            sent_url(based(), "p?a=url", &[]),
+            "http://h/base/p?k=base&a=url"
+        );
+        assert_eq!(
+            sent_url(based(), "p", &[("k", "request")]),
+            "http://h/base/p?k=request&a=client"
+        );
+    }
+
+    #[test]
+    fn a_relative_base_url_set_directly_is_an_error_at_request_time() {
+        let config = ClientConfig::<NoTransport> {
+            base_url: Some(Url::parse("api.example.com/v1").unwrap()),
+            ..ClientConfig::default()
+        };
+        let parts = RequestParts {
+            url: Some(Url::parse("users").unwrap()),
+            ..RequestParts::default()
+        };
+        let error = merge_request(&config, parts).unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::InvalidUrl);
+        let message = error.to_string();
+        assert!(
+            message.contains("base_url must be absolute: it has no scheme"),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn debug_shows_cookie_names_not_values() {
+        let parts = RequestParts {
+            cookies: vec![("session".to_owned(), "s3cret-value".to_owned())],
+            ..RequestParts::default()
+        };
+        let debug = format!("{parts:?}");
+        assert!(debug.contains("session"), "{debug}");
+        assert!(!debug.contains("s3cret-value"), "{debug}");
     }
 }

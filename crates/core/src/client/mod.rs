@@ -18,6 +18,8 @@ mod into_url;
 mod merge;
 mod payload;
 mod request_builder;
+#[cfg(test)]
+mod test_client;
 
 pub use builder::ClientBuilder;
 pub use config::{

@@ -16,6 +16,8 @@
 //! * `Content-Length` is exact when the length is known, else the body is sent chunked
 //!   by the transport (no `Transfer-Encoding` header is added here).
 
+use std::fmt;
+
 use http::HeaderValue;
 use http::header::CONTENT_TYPE;
 
@@ -45,13 +47,25 @@ impl Source {
     }
 }
 
-/// The body given so far, encoded when the request is built.
-#[derive(Debug, Default)]
+/// The body given so far, encoded when the request is built. Its `Debug` shows the
+/// encoded form's length only (its values may be secrets).
+#[derive(Default)]
 pub(crate) struct Payload {
     given: Vec<Source>,
     form: Option<String>,
     multipart: Option<Multipart>,
     content_type: Option<HeaderValue>,
+}
+
+impl fmt::Debug for Payload {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Payload")
+            .field("given", &self.given)
+            .field("form_len", &self.form.as_ref().map(String::len))
+            .field("multipart", &self.multipart)
+            .field("content_type", &self.content_type)
+            .finish()
+    }
 }
 
 impl Payload {
@@ -228,6 +242,16 @@ mod tests {
             b"--x\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\n1\r\n\
               --x\r\nContent-Disposition: form-data; name=\"b\"\r\n\r\n2\r\n--x--\r\n"
         );
+    }
+
+    #[test]
+    fn debug_shows_the_forms_length_not_its_values() {
+        let mut payload = Payload::default();
+        payload.claim(Source::Form).unwrap();
+        payload.set_form("password=hunter2".to_owned());
+        let debug = format!("{payload:?}");
+        assert!(!debug.contains("hunter2"), "{debug}");
+        assert!(debug.contains("form_len: Some(16)"), "{debug}");
     }
 
     #[test]

@@ -336,3 +336,28 @@ where
     })?;
     Ok((name, value))
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::client::ClientBuilder;
+    use crate::client::test_client::TestClient;
+    use crate::multipart::Multipart;
+
+    #[test]
+    fn debug_shows_no_cookie_form_or_multipart_values() {
+        let client = ClientBuilder::<TestClient>::new().build().unwrap();
+        let builder = client
+            .post("http://h/")
+            .cookie("session", "cookie-s3cret")
+            .form(&[("password", "form-s3cret")])
+            .multipart(Multipart::new().text("token", "multipart-s3cret"));
+        let debug = format!("{builder:?}");
+        for secret in ["cookie-s3cret", "form-s3cret", "multipart-s3cret"] {
+            assert!(!debug.contains(secret), "{debug}");
+        }
+        assert!(
+            debug.contains("session") && debug.contains("token"),
+            "{debug}"
+        );
+    }
+}

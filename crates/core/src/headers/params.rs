@@ -5,12 +5,18 @@
 /// The unquoted value of the first parameter called `name` (case-insensitively) after
 /// the media type; `None` when absent or empty.
 pub(crate) fn first_param(value: &[u8], name: &str) -> Option<Vec<u8>> {
+    first_param_or_empty(value, name).filter(|value| !value.is_empty())
+}
+
+/// As [`first_param`], but an empty value (`name=` or `name=""`) is `Some` and empty:
+/// `None` only when the parameter is absent.
+pub(crate) fn first_param_or_empty(value: &[u8], name: &str) -> Option<Vec<u8>> {
     let mut params = Params { rest: value };
     // The first segment is the media type, not a parameter.
     params.skip_segment();
     while let Some((found, value)) = params.next_param() {
         if found.eq_ignore_ascii_case(name.as_bytes()) {
-            return (!value.is_empty()).then_some(value);
+            return Some(value);
         }
     }
     None

@@ -1,6 +1,7 @@
 //! [`UrlPattern`]: httpx's URL-like mount keys (`all://`, `https://example.com:8443`,
 //! `all://*.example.com`...), parsed once.
 
+use std::borrow::Cow;
 use std::cmp::Reverse;
 use std::fmt;
 use std::net::IpAddr;
@@ -60,9 +61,10 @@ impl UrlPattern {
     /// query, userinfo, a bad port or host.
     pub fn parse(text: &str) -> Result<UrlPattern, Error> {
         let Some((scheme, rest)) = text.split_once("://") else {
+            let shown = redact_userinfo(text);
             return Err(invalid(
                 text,
-                format!("use a URL form such as '{text}://' rather than a plain scheme"),
+                format!("use a URL form such as '{shown}://' rather than a plain scheme"),
             ));
         };
         let scheme = scheme.to_ascii_lowercase();
@@ -260,9 +262,26 @@ fn domain_to_ascii(domain: &str) -> Result<String, String> {
     idna::domain_to_ascii(domain).map_err(|_| invalid())
 }
 
+/// An `InvalidUrl` error quoting `pattern` with any userinfo redacted.
 fn invalid(pattern: &str, message: String) -> Error {
+    let pattern = redact_userinfo(pattern);
     Error::new(ErrorKind::InvalidUrl)
         .with_message(format!("invalid mount pattern '{pattern}': {message}"))
+}
+
+/// `text` with everything between its `scheme://` (when it has one) and its last `@`
+/// replaced by `[redacted]`: a pattern has no userinfo, so whatever precedes an `@`
+/// may be credentials (`http://user:secret@proxy:3128`).
+fn redact_userinfo(text: &str) -> Cow<'_, str> {
+    let Some(at) = text.rfind('@') else {
+        return Cow::Borrowed(text);
+    };
+    let host = &text[at + 1..];
+    let scheme = text
+        .find("://")
+        .filter(|&end| end < at && !text[..end].contains(['@', '/', ':']))
+        .map_or("", |end| &text[..end + 3]);
+    Cow::Owned(format!("{scheme}[redacted]@{host}"))
 }
 
 #[cfg(test)]
@@ -328,7 +347,6 @@ mod tests {
             "example.com",
             "1http://",
             "http://a/b",
-            "http://u@a",
             "http://a:port",
             "http://a:70000",
             "all://[::1",
@@ -341,6 +359,28 @@ mod tests {
         }
         assert!(UrlPattern::parse("http://").is_ok());
         assert!(UrlPattern::parse("all://example.com/").is_ok());
+    }
+
+    #[test]
+    fn errors_never_quote_userinfo() {
+        for (text, shown) in [
+            (
+                "http://user:secret@proxy:3128",
+                "http://[redacted]@proxy:3128",
+            ),
+            ("http://u@a", "http://[redacted]@a"),
+            ("all://user:p@ss@word@host/x", "all://[redacted]@host/x"),
+            ("user:secret@proxy:3128", "[redacted]@proxy:3128"),
+            ("http://a/secret@b", "http://[redacted]@b"),
+        ] {
+            let error = UrlPattern::parse(text).unwrap_err();
+            assert_eq!(error.kind(), ErrorKind::InvalidUrl, "{text}");
+            let message = error.to_string();
+            assert!(message.contains(shown), "{message}");
+            for secret in ["secret", "user:", "u@", "p@ss"] {
+                assert!(!message.contains(secret), "{message}");
+            }
+        }
     }
 
     #[test]

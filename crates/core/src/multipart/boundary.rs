@@ -1,5 +1,5 @@
 //! Multipart boundaries: random ones, caller-given ones (checked), and the one named
-//! by a caller's `Content-Type` header.
+//! by a caller's `Content-Type` header (checked the same way).
 
 use std::collections::hash_map::RandomState;
 use std::hash::BuildHasher;
@@ -56,6 +56,8 @@ pub(crate) enum Declared {
     Boundary(String),
     /// A multipart type without a boundary: one must be added.
     MultipartWithout,
+    /// A multipart type whose boundary parameter is empty (`boundary=""`): an error.
+    EmptyBoundary,
     /// Some other media type: kept as the caller wrote it.
     Other,
 }
@@ -63,7 +65,8 @@ pub(crate) enum Declared {
 /// Reads a `Content-Type` value the way httpx does, more leniently: the media type is
 /// compared case-insensitively and any `multipart/` subtype counts; the `boundary`
 /// parameter is read as `charset` is (see `headers::params`): name case-insensitive,
-/// in any position, quotes stripped, a trailing `;` tolerated.
+/// in any position, quotes stripped, a trailing `;` tolerated; an empty boundary
+/// (`boundary=""`) is told apart, to be refused.
 pub(crate) fn declared(content_type: &[u8]) -> Declared {
     let Ok(text) = std::str::from_utf8(content_type) else {
         return Declared::Other;
@@ -75,10 +78,12 @@ pub(crate) fn declared(content_type: &[u8]) -> Declared {
     {
         return Declared::Other;
     }
-    match crate::headers::params::first_param(content_type, "boundary")
-        .and_then(|value| String::from_utf8(value).ok())
-    {
-        Some(boundary) => Declared::Boundary(boundary),
+    match crate::headers::params::first_param_or_empty(content_type, "boundary") {
+        Some(value) if value.is_empty() => Declared::EmptyBoundary,
+        Some(value) => match String::from_utf8(value) {
+            Ok(boundary) => Declared::Boundary(boundary),
+            Err(_) => Declared::MultipartWithout,
+        },
         None => Declared::MultipartWithout,
     }
 }
@@ -162,7 +167,11 @@ mod tests {
         assert_eq!(read("multipart/form-data"), Declared::MultipartWithout);
         assert_eq!(
             read("multipart/form-data; boundary="),
-            Declared::MultipartWithout
+            Declared::EmptyBoundary
+        );
+        assert_eq!(
+            read("multipart/form-data; boundary=\"\"; charset=utf-8"),
+            Declared::EmptyBoundary
         );
         assert_eq!(
             read("multipart/form-data; charset=utf-8"),

@@ -9,9 +9,17 @@
 //! * **Boundary**: 32 random lower-case hex digits, or [`Multipart::boundary`]. When the
 //!   request already has a `Content-Type: multipart/...; boundary=X` header (parameter
 //!   name in any case, in any position, quoted or not), the body uses X and the header
-//!   is kept as it is. A multipart `Content-Type` **without** a boundary (httpx sends
-//!   it so, which no server can parse: its quirk A.19) gets `; boundary=...` added. A
+//!   is kept as it is; X must pass the same RFC 2046 check as a boundary given to
+//!   [`Multipart::boundary`]. A multipart `Content-Type` **without** a boundary (httpx
+//!   sends it so, which no server can parse: its quirk A.19) gets `; boundary=...`
+//!   added. An **empty** one (`boundary=""` or `boundary=`) is an `InvalidBody` error
+//!   (it is not replaced: the caller's header is never rewritten behind their back). A
 //!   non-multipart `Content-Type` set by the caller is kept as written.
+//! * **Boundary in the data**: a boundary chosen by the caller (either way) is checked
+//!   against the text fields and the in-memory (bytes) parts: if `--BOUNDARY` occurs in
+//!   one, encoding fails with `InvalidBody` naming the field, rather than sending a body
+//!   the server would split wrongly. (File and reader parts are not read for this; a
+//!   random boundary is not checked: 128 random bits do not occur by chance.)
 //! * **Length**: exact (`Content-Length`) when every part's size is known; else the
 //!   body is sent chunked.
 //! * **Files** are opened and read when the request is sent, by the client, off the
@@ -29,7 +37,7 @@ use std::path::Path;
 use http::HeaderValue;
 
 use crate::body::Body;
-use crate::body::segment::SegmentsBuilder;
+use crate::body::segment::{Segment, SegmentsBuilder};
 use crate::error::copy_error;
 use crate::{Error, ErrorKind};
 
@@ -100,7 +108,9 @@ impl Multipart {
     }
 
     /// Uses `boundary` instead of a random one: 1 to 70 characters among letters,
-    /// digits, `'()+_,-./:=?` and space (RFC 2046). It must not occur in the data.
+    /// digits, `'()+_,-./:=?` and space (RFC 2046). It must not occur in the data: a
+    /// text field or bytes part holding `--boundary` makes encoding fail with
+    /// `InvalidBody` (file and reader parts are not read for this check).
     pub fn boundary(mut self, boundary: impl Into<String>) -> Multipart {
         let boundary = boundary.into();
         if let Err(error) = check_boundary(&boundary) {
@@ -150,8 +160,11 @@ impl Multipart {
     ///
     /// [`ErrorKind::InvalidBody`] for the first mistake made while building the form.
     pub fn into_body(self) -> Result<(Body, String), Error> {
-        let boundary = self.boundary.clone().unwrap_or_else(random_boundary);
-        let body = self.encode(&boundary)?;
+        let (boundary, chosen) = match self.boundary.clone() {
+            Some(boundary) => (boundary, true),
+            None => (random_boundary(), false),
+        };
+        let body = self.encode(&boundary, chosen)?;
         Ok((body, format!("multipart/form-data; boundary={boundary}")))
     }
 
@@ -163,31 +176,46 @@ impl Multipart {
         content_type: Option<&HeaderValue>,
     ) -> Result<(Body, Option<HeaderValue>), Error> {
         let own = self.boundary.clone();
+        let by_caller = own.is_some();
         let chosen = || own.clone().unwrap_or_else(random_boundary);
-        let (boundary, header) = match content_type.map(|value| (value, declared(value.as_bytes())))
-        {
-            None => {
-                let boundary = chosen();
-                let value = format!("multipart/form-data; boundary={boundary}");
-                (boundary, Some(value))
-            }
-            Some((_, Declared::Boundary(theirs))) => {
-                if own.as_ref().is_some_and(|own| *own != theirs) {
-                    return Err(Error::new(ErrorKind::InvalidBody).with_message(format!(
-                        "the multipart boundary given to the form ({:?}) differs from the \
-                         one in the request's Content-Type header ({theirs:?})",
-                        own.unwrap_or_default()
-                    )));
+        let (boundary, header, by_caller) =
+            match content_type.map(|value| (value, declared(value.as_bytes()))) {
+                None => {
+                    let boundary = chosen();
+                    let value = format!("multipart/form-data; boundary={boundary}");
+                    (boundary, Some(value), by_caller)
                 }
-                (theirs, None)
-            }
-            Some((value, Declared::MultipartWithout)) => {
-                let boundary = chosen();
-                let text = String::from_utf8_lossy(value.as_bytes());
-                (boundary.clone(), Some(with_boundary(&text, &boundary)))
-            }
-            Some((_, Declared::Other)) => (chosen(), None),
-        };
+                Some((_, Declared::Boundary(theirs))) => {
+                    check_boundary(&theirs).map_err(|error| {
+                        Error::new(ErrorKind::InvalidBody).with_message(format!(
+                            "the boundary in the request's Content-Type header is not valid: {}",
+                            error.message().unwrap_or_default()
+                        ))
+                    })?;
+                    if own.as_ref().is_some_and(|own| *own != theirs) {
+                        return Err(Error::new(ErrorKind::InvalidBody).with_message(format!(
+                            "the multipart boundary given to the form ({:?}) differs from \
+                             the one in the request's Content-Type header ({theirs:?})",
+                            own.unwrap_or_default()
+                        )));
+                    }
+                    (theirs, None, true)
+                }
+                Some((_, Declared::EmptyBoundary)) => {
+                    return Err(Error::new(ErrorKind::InvalidBody).with_message(
+                        "the request's multipart Content-Type header has an empty boundary \
+                         parameter: give a boundary, or leave the parameter out to have one \
+                         added",
+                    ));
+                }
+                Some((value, Declared::MultipartWithout)) => {
+                    let boundary = chosen();
+                    let text = String::from_utf8_lossy(value.as_bytes());
+                    let header = with_boundary(&text, &boundary);
+                    (boundary, Some(header), by_caller)
+                }
+                Some((_, Declared::Other)) => (chosen(), None, by_caller),
+            };
         let header = header
             .map(|value| {
                 HeaderValue::try_from(value).map_err(|_| {
@@ -196,13 +224,42 @@ impl Multipart {
                 })
             })
             .transpose()?;
-        Ok((self.encode(&boundary)?, header))
+        Ok((self.encode(&boundary, by_caller)?, header))
     }
 
-    /// The body with `boundary`.
-    fn encode(self, boundary: &str) -> Result<Body, Error> {
+    /// An `InvalidBody` error when `--boundary` occurs in a text field or an in-memory
+    /// part (naming the field, never quoting its value).
+    fn check_data(&self, boundary: &str) -> Result<(), Error> {
+        let delimiter = format!("--{boundary}");
+        let holds = |data: &[u8]| contains(data, delimiter.as_bytes());
+        let texts = self
+            .texts
+            .iter()
+            .filter(|(_, value)| holds(value.as_bytes()));
+        let parts = self
+            .files
+            .iter()
+            .filter(|(_, part)| matches!(&part.data, Segment::Bytes(bytes) if holds(bytes)));
+        let mut clash = texts
+            .map(|(name, _)| name)
+            .chain(parts.map(|(name, _)| name));
+        match clash.next() {
+            Some(name) => Err(Error::new(ErrorKind::InvalidBody).with_message(format!(
+                "the multipart boundary {boundary:?} occurs (as '--{boundary}') in the data \
+                 of field {name:?}: choose another boundary, or let one be generated"
+            ))),
+            None => Ok(()),
+        }
+    }
+
+    /// The body with `boundary`; with `check`, the data is first checked not to hold it
+    /// (a boundary chosen by the caller).
+    fn encode(self, boundary: &str, check: bool) -> Result<Body, Error> {
         if let Some(error) = self.error {
             return Err(error);
+        }
+        if check {
+            self.check_data(boundary)?;
         }
         let mut out = SegmentsBuilder::default();
         let mut head = Vec::with_capacity(128);
@@ -248,6 +305,19 @@ impl Multipart {
     }
 }
 
+/// Whether `needle` occurs in `haystack`.
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    let Some((&first, rest)) = needle.split_first() else {
+        return true;
+    };
+    haystack.iter().enumerate().any(|(at, &byte)| {
+        byte == first
+            && haystack
+                .get(at + 1..)
+                .is_some_and(|tail| tail.starts_with(rest))
+    })
+}
+
 /// `--BOUNDARY\r\nContent-Disposition: form-data; name="NAME"`.
 fn start_part(out: &mut Vec<u8>, boundary: &str, name: &str) {
     out.extend_from_slice(b"--");
@@ -265,9 +335,15 @@ fn push_header(out: &mut Vec<u8>, name: &str, value: &str) {
 }
 
 impl fmt::Debug for Multipart {
+    /// Text fields as `(name, value length)`: values may be secrets.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let texts: Vec<(&str, usize)> = self
+            .texts
+            .iter()
+            .map(|(name, value)| (name.as_str(), value.len()))
+            .collect();
         f.debug_struct("Multipart")
-            .field("texts", &self.texts)
+            .field("texts", &texts)
             .field("files", &self.files)
             .field("boundary", &self.boundary)
             .field("error", &self.error)

@@ -277,6 +277,85 @@ fn form_fields_given_separately_come_first() {
     assert!(form_at < own_at, "{text}");
 }
 
+#[test]
+fn an_empty_boundary_in_the_callers_header_is_an_error() {
+    for header in [
+        "multipart/form-data; boundary=\"\"",
+        "multipart/form-data; boundary=",
+    ] {
+        let error = Multipart::new()
+            .text("a", "1")
+            .into_request_body(Some(&HeaderValue::from_static(header)))
+            .unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::InvalidBody, "{header}");
+        assert!(error.to_string().contains("empty boundary"), "{error}");
+    }
+}
+
+#[test]
+fn the_boundary_of_a_callers_header_is_checked_as_ours() {
+    for header in [
+        "multipart/form-data; boundary=a@b",
+        "multipart/form-data; boundary=\"semi;colon\"",
+        "multipart/form-data; boundary=\"quote\\\"d\"",
+    ] {
+        let error = Multipart::new()
+            .into_request_body(Some(&HeaderValue::from_static(header)))
+            .unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::InvalidBody, "{header}");
+        assert!(error.to_string().contains("Content-Type"), "{error}");
+    }
+    let long = format!("multipart/form-data; boundary={}", "x".repeat(71));
+    let error = Multipart::new()
+        .into_request_body(Some(&HeaderValue::from_str(&long).unwrap()))
+        .unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::InvalidBody);
+}
+
+#[test]
+fn a_chosen_boundary_found_in_the_data_is_an_error() {
+    let error = Multipart::new()
+        .boundary("b0")
+        .text("note", "see\r\n--b0\r\nsecret-value")
+        .into_body()
+        .unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::InvalidBody);
+    let message = error.to_string();
+    assert!(
+        message.contains("\"note\"") && message.contains("--b0"),
+        "{message}"
+    );
+    assert!(!message.contains("secret-value"), "{message}");
+
+    let error = Multipart::new()
+        .part("raw", Part::bytes(&b"\x00--b0"[..]))
+        .into_request_body(Some(&HeaderValue::from_static(
+            "multipart/form-data; boundary=b0",
+        )))
+        .unwrap_err();
+    assert!(error.to_string().contains("\"raw\""), "{error}");
+
+    // A mere prefix of the delimiter is fine, as is the boundary without its dashes.
+    let (bytes, _) = request_body(
+        Multipart::new().boundary("b0").text("t", "-b0 b0 --b"),
+        None,
+    );
+    assert!(bytes.ends_with(b"--b0--\r\n"));
+}
+
+#[test]
+fn debug_shows_text_names_and_lengths_not_values() {
+    let form = Multipart::new()
+        .text("password", "hunter2")
+        .part("f", Part::bytes("file-s3cret"));
+    let debug = format!("{form:?}");
+    assert!(debug.contains("(\"password\", 7)"), "{debug}");
+    assert!(
+        !debug.contains("hunter2") && !debug.contains("file-s3cret"),
+        "{debug}"
+    );
+}
+
 mod properties {
     use super::*;
     use proptest::prelude::*;

@@ -1,12 +1,15 @@
 //! The error of `raise_for_status`, worded as httpx words it.
 
+use std::borrow::Cow;
+
 use http::StatusCode;
 
 use crate::url::Url;
 use crate::{Error, ErrorKind};
 
 /// httpx's message: `Client error '404 Not Found' for url 'http://x/'` and a pointer to
-/// MDN; for redirects also the location. The URL is given without userinfo.
+/// MDN; for redirects also the location. The URL and the location are given without
+/// userinfo.
 pub(super) fn status_error(
     status: StatusCode,
     reason: &str,
@@ -28,6 +31,7 @@ pub(super) fn status_error(
     if status.is_redirection() {
         if let Some(location) = headers.get(http::header::LOCATION) {
             let location = String::from_utf8_lossy(location.as_bytes());
+            let location = redacted_location(&location);
             message.push_str(&format!("\nRedirect location: '{location}'"));
         }
     }
@@ -42,4 +46,76 @@ pub(super) fn status_error(
         error = error.with_url(url);
     }
     error
+}
+
+/// A `Location` value as written, but with its userinfo replaced by `[redacted]`: a
+/// value that parses as a URL gets [`Url::redacted`]; one that does not (it may still
+/// hold credentials) has everything from its `//` to its last `@` replaced.
+fn redacted_location(location: &str) -> Cow<'_, str> {
+    if !location.contains('@') {
+        return Cow::Borrowed(location);
+    }
+    match Url::parse(location) {
+        Ok(url) if url.has_userinfo() => Cow::Owned(url.redacted()),
+        Ok(_) => Cow::Borrowed(location),
+        Err(_) => {
+            let start = location.find("//").map_or(0, |slashes| slashes + 2);
+            match location.rfind('@') {
+                Some(at) if at >= start => Cow::Owned(format!(
+                    "{}[redacted]@{}",
+                    &location[..start],
+                    &location[at + 1..]
+                )),
+                _ => Cow::Borrowed(location),
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn redirect_message(location: &str) -> String {
+        let mut headers = http::HeaderMap::new();
+        headers.insert(
+            http::header::LOCATION,
+            http::HeaderValue::from_str(location).unwrap(),
+        );
+        let url = Url::parse("http://h/start").unwrap();
+        status_error(StatusCode::FOUND, "Found", Some(&url), &headers).to_string()
+    }
+
+    #[test]
+    fn the_redirect_location_is_quoted_without_userinfo() {
+        let message = redirect_message("https://u:tok@x/next");
+        assert!(!message.contains("u:tok"), "{message}");
+        assert!(
+            message.contains("Redirect location: 'https://[redacted]@x/next'"),
+            "{message}"
+        );
+
+        // Not a URL, and still no credentials.
+        let message = redirect_message("https://u:t/ok@x:port/");
+        assert!(
+            !message.contains("u:t") && !message.contains("ok@"),
+            "{message}"
+        );
+        assert!(
+            message.contains("'https://[redacted]@x:port/'"),
+            "{message}"
+        );
+
+        // An '@' outside the userinfo stays, as do locations without one.
+        let message = redirect_message("/users/@me?x=1");
+        assert!(
+            message.contains("Redirect location: '/users/@me?x=1'"),
+            "{message}"
+        );
+        let message = redirect_message("https://x/next");
+        assert!(
+            message.contains("Redirect location: 'https://x/next'"),
+            "{message}"
+        );
+    }
 }

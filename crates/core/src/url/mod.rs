@@ -375,10 +375,11 @@ impl fmt::Display for Url {
 }
 
 impl fmt::Debug for Url {
-    /// `Url("…")` with the password shown as `[secure]`, as httpx's `repr()`.
+    /// `Url("…")` with the password shown as `[secure]`, as httpx's `repr()`; a
+    /// username given without a password (often a token) is masked too.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let shown = match self.userinfo() {
-            Some(info) if info.password.is_some() => {
+            Some(_) => {
                 let mut out = String::with_capacity(self.as_str().len());
                 self.parts().write(&mut out, UserinfoStyle::MaskPassword);
                 Cow::Owned(out)
@@ -587,7 +588,11 @@ mod tests {
         assert_eq!(u.redacted(), "http://[redacted]@host/");
         assert_eq!(u.to_string(), "http://user:secret@host/");
         assert!(!u.uri().unwrap().to_string().contains("secret"));
-        assert_eq!(format!("{:?}", url("http://u@h/")), r#"Url("http://u@h/")"#);
+        // A username alone is often a token: masked too (httpx shows it).
+        assert_eq!(
+            format!("{:?}", url("http://ghp_token@h/")),
+            r#"Url("http://[secure]@h/")"#
+        );
         assert_eq!(url("http://h/").redacted(), "http://h/");
     }
 

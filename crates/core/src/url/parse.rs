@@ -274,11 +274,13 @@ impl Parts {
                         out.push('@');
                     }
                     UserinfoStyle::MaskPassword => {
-                        out.push_str(&info.username);
+                        // A username alone is often a token (`https://TOKEN@host`):
+                        // it is masked too.
                         if info.password.is_some() {
-                            out.push_str(":[secure]");
+                            out.push_str(&info.username);
+                            out.push(':');
                         }
-                        out.push('@');
+                        out.push_str("[secure]@");
                     }
                     UserinfoStyle::Redact => out.push_str("[redacted]@"),
                     UserinfoStyle::Omit => {}
@@ -347,7 +349,8 @@ fn push_decimal(out: &mut String, value: u16) {
 pub(super) enum UserinfoStyle {
     /// As it is (`Display`).
     Full,
-    /// The password replaced by `[secure]` (`Debug`, as httpx's repr).
+    /// The password replaced by `[secure]` (`Debug`, as httpx's repr), or a username
+    /// given alone (unlike httpx: it is often a token).
     MaskPassword,
     /// The whole userinfo replaced by `[redacted]` (errors, logs).
     Redact,
