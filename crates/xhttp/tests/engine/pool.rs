@@ -340,3 +340,66 @@ fn capped_client(max: usize) -> AsyncClient {
         .build()
         .unwrap()
 }
+
+/// Resolves to `target` once `release` fires, after saying it was asked.
+#[derive(Debug)]
+struct Gated {
+    target: std::net::SocketAddr,
+    asked: tokio::sync::mpsc::UnboundedSender<()>,
+    release: std::sync::Arc<tokio::sync::Notify>,
+}
+
+impl xhttp_async::connect::dns::Resolve for Gated {
+    fn resolve(&self, _: &str) -> xhttp_async::connect::dns::Resolving {
+        let _ = self.asked.send(());
+        let (target, release) = (self.target, std::sync::Arc::clone(&self.release));
+        Box::pin(async move {
+            release.notified().await;
+            Ok(vec![target])
+        })
+    }
+}
+
+/// An HTTP/2 connection whose connect ends after `close()` serves its request, and is
+/// then closed rather than kept in the closed pool for the client's lifetime.
+#[tokio::test]
+async fn an_http2_connection_made_after_close_is_not_kept() {
+    let server = Server::builder()
+        .http2()
+        .handler(|_| http::Response::new(body_of(10)))
+        .start();
+    let (asked, mut was_asked) = tokio::sync::mpsc::unbounded_channel();
+    let release = std::sync::Arc::new(tokio::sync::Notify::new());
+    let transport = xhttp::HttpTransport::builder()
+        .options({
+            let mut options = xhttp::HttpOptions::default();
+            options.http2_prior_knowledge = true;
+            options
+        })
+        .resolver(Gated {
+            target: server.addr(),
+            asked,
+            release: std::sync::Arc::clone(&release),
+        })
+        .build();
+    let request = tokio::spawn({
+        let transport = transport.clone();
+        async move {
+            let client = AsyncClient::builder()
+                .transport(xhttp::BoxTransport::new(transport))
+                .build()
+                .unwrap();
+            client.get("http://gated.test/").send().await
+        }
+    });
+    was_asked.recv().await.unwrap();
+    transport.close();
+    release.notify_one();
+    let response = request.await.unwrap().unwrap();
+    assert_eq!(response.content().unwrap().len(), 10);
+    assert_eq!(transport.pool_stats().connections, 0);
+    assert!(
+        server.wait_for_closed(1, std::time::Duration::from_secs(10)),
+        "the connection closes with its only request"
+    );
+}

@@ -339,6 +339,9 @@ impl Pool {
         if permit.leader {
             origin.alpn_pending = false;
         }
+        // A connect that ends after `close()`: its connection serves this request only,
+        // and closes when the request is done.
+        let closed = self.closed.load(Ordering::Acquire);
         let mut closing = None;
         let lease = match handshaken {
             Handshaken::H1(sender, info) => Lease::H1(H1Lease {
@@ -357,7 +360,9 @@ impl Pool {
                     max,
                     dead: AtomicBool::new(false),
                 });
-                origin.h2.push(Arc::clone(&entry));
+                if !closed {
+                    origin.h2.push(Arc::clone(&entry));
+                }
                 Lease::H2(H2Lease {
                     entry,
                     pool: Arc::clone(self),
@@ -368,6 +373,10 @@ impl Pool {
         // Whatever the protocol, the origin's waiters now know how to proceed.
         if permit.leader || matches!(lease, Lease::H2(_)) {
             origin.waiters.retry_all();
+        }
+        if closed && matches!(lease, Lease::H2(_)) {
+            // Not kept: its slot is uncounted now, as `close` did for the others.
+            self.free_slot(&mut state);
         }
         drop(state);
         // Outside the lock: a connection that already ended runs the callback at once,
