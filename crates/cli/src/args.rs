@@ -74,7 +74,9 @@ pub(crate) struct Args {
     pub(crate) cookies: Vec<String>,
 
     /// Credentials, as httpx's CLI: `-` as the password asks for it on the terminal.
-    #[arg(long = "auth", num_args = 2, value_names = ["USER", "PASS"], conflicts_with = "user")]
+    // `Set`: given twice, clap refuses it (with the default `Append` the four values
+    // would match no pattern and no credentials would be sent).
+    #[arg(long = "auth", num_args = 2, value_names = ["USER", "PASS"], conflicts_with = "user", action = ArgAction::Set)]
     pub(crate) auth: Vec<String>,
 
     /// Credentials as `USER[:PASS]` (asks for the password when there is no colon), or
@@ -82,9 +84,10 @@ pub(crate) struct Args {
     #[arg(short = 'u', long = "user", value_name = "USER[:PASS]|TOKEN")]
     pub(crate) user: Option<String>,
 
-    /// The authentication scheme of `--auth` or `-u`.
-    #[arg(short = 'A', long = "auth-type", value_enum, default_value_t = AuthType::Basic)]
-    pub(crate) auth_type: AuthType,
+    /// The authentication scheme of `--auth` or `-u` (basic when not given); it needs
+    /// one of them.
+    #[arg(short = 'A', long = "auth-type", value_enum)]
+    pub(crate) auth_type: Option<AuthType>,
 
     /// A proxy URL: http://, https://, socks5:// or socks5h://, credentials as
     /// `user:password@` (they go to the proxy only, never to the server).
@@ -99,7 +102,7 @@ pub(crate) struct Args {
     #[arg(long = "follow-redirects", visible_alias = "follow")]
     pub(crate) follow_redirects: bool,
 
-    /// The most redirects followed with --follow-redirects.
+    /// The most redirects followed; it needs --follow-redirects.
     #[arg(long = "max-redirects", value_name = "N")]
     pub(crate) max_redirects: Option<usize>,
 
@@ -215,6 +218,16 @@ mod tests {
         );
         assert_eq!(pairs(&args.headers), [("X-A".into(), "v".into())]);
         assert_eq!(args.positional, ["URL"]);
+    }
+
+    #[test]
+    fn auth_given_twice_is_refused() {
+        let error = Args::try_parse_from(["xhttp", "--auth", "a", "p", "--auth", "b", "q", "URL"])
+            .unwrap_err();
+        assert_eq!(error.kind(), clap::error::ErrorKind::ArgumentConflict);
+        assert!(error.to_string().contains("--auth"), "{error}");
+        let args = Args::try_parse_from(["xhttp", "--auth", "a", "p", "URL"]).unwrap();
+        assert_eq!(args.auth, ["a", "p"]);
     }
 
     #[test]

@@ -50,26 +50,46 @@ impl Prompt for TerminalPrompt {
 }
 
 /// The credentials the command line asks for, prompting for a missing secret.
+/// `auth_type` is `-A` as given (basic when absent): given without `--auth` or `-u`, it
+/// is a usage error rather than silently sending nothing.
 pub(crate) fn credentials(
     auth: &[String],
     user: Option<&str>,
-    auth_type: AuthType,
+    auth_type: Option<AuthType>,
     prompt: &mut dyn Prompt,
 ) -> Result<Option<Credentials>, CliError> {
+    let given_type = auth_type;
+    let auth_type = auth_type.unwrap_or(AuthType::Basic);
     let (name, secret) = match (auth, user) {
-        ([name, secret], _) => (name.clone(), Some(secret.clone())),
-        (_, Some(value)) if auth_type == AuthType::Bearer => {
+        ([], None) => {
+            return match given_type {
+                None => Ok(None),
+                Some(kind) => Err(CliError::usage(format!(
+                    "-A {} needs credentials: give --auth USER PASS or -u USER[:PASS] \
+                     (-u TOKEN for bearer)",
+                    type_name(kind)
+                ))),
+            };
+        }
+        ([name, secret], None) => (name.clone(), Some(secret.clone())),
+        ([], Some(value)) if auth_type == AuthType::Bearer => {
             let token = match value {
                 "-" => prompt.ask("Token: ")?,
                 token => token.to_owned(),
             };
             return Ok(Some(Credentials::Bearer(token)));
         }
-        (_, Some(value)) => match value.split_once(':') {
+        ([], Some(value)) => match value.split_once(':') {
             Some((name, secret)) => (name.to_owned(), Some(secret.to_owned())),
             None => (value.to_owned(), None),
         },
-        _ => return Ok(None),
+        // clap refuses these (--auth takes two values, once, and conflicts with -u);
+        // never drop credentials silently if that changes.
+        _ => {
+            return Err(CliError::usage(
+                "give credentials once: --auth USER PASS or -u USER[:PASS]",
+            ));
+        }
     };
     if auth_type == AuthType::Bearer {
         return Err(CliError::usage(
@@ -84,6 +104,15 @@ pub(crate) fn credentials(
         AuthType::Digest => Credentials::Digest(name, secret),
         _ => Credentials::Basic(name, secret),
     }))
+}
+
+/// The name of a scheme as `-A` takes it.
+fn type_name(kind: AuthType) -> &'static str {
+    match kind {
+        AuthType::Basic => "basic",
+        AuthType::Digest => "digest",
+        AuthType::Bearer => "bearer",
+    }
 }
 
 impl Credentials {
@@ -118,8 +147,15 @@ mod tests {
     ) -> (Option<Credentials>, Vec<String>) {
         let auth: Vec<String> = auth.iter().map(|s| (*s).to_owned()).collect();
         let mut prompt = Canned(Vec::new());
-        let credentials = credentials(&auth, user, kind, &mut prompt).unwrap();
+        let credentials = credentials(&auth, user, Some(kind), &mut prompt).unwrap();
         (credentials, prompt.0)
+    }
+
+    fn refused(auth: &[&str], user: Option<&str>, kind: Option<AuthType>) -> String {
+        let auth: Vec<String> = auth.iter().map(|s| (*s).to_owned()).collect();
+        credentials(&auth, user, kind, &mut Canned(Vec::new()))
+            .unwrap_err()
+            .to_string()
     }
 
     #[test]
@@ -137,7 +173,34 @@ mod tests {
         );
         let (credentials, _) = run(&[], Some("tok"), AuthType::Bearer);
         assert_eq!(credentials, Some(Credentials::Bearer("tok".into())));
-        assert_eq!(run(&[], None, AuthType::Basic).0, None);
+        let none = super::credentials(&[], None, None, &mut Canned(Vec::new())).unwrap();
+        assert_eq!(none, None);
+        let auth = ["ann".to_owned(), "pw".to_owned()];
+        let basic = super::credentials(&auth, None, None, &mut Canned(Vec::new())).unwrap();
+        assert_eq!(basic, Some(Credentials::Basic("ann".into(), "pw".into())));
+    }
+
+    #[test]
+    fn a_scheme_without_credentials_is_refused() {
+        for (kind, name) in [
+            (AuthType::Digest, "-A digest"),
+            (AuthType::Bearer, "-A bearer"),
+            (AuthType::Basic, "-A basic"),
+        ] {
+            let error = refused(&[], None, Some(kind));
+            assert!(
+                error.starts_with(&format!("{name} needs credentials")),
+                "{error}"
+            );
+        }
+    }
+
+    #[test]
+    fn credentials_that_match_no_form_are_refused() {
+        let error = refused(&["a", "p", "b", "q"], None, None);
+        assert!(error.contains("give credentials once"), "{error}");
+        let error = refused(&["a", "p"], Some("b:q"), None);
+        assert!(error.contains("give credentials once"), "{error}");
     }
 
     #[test]
@@ -165,7 +228,7 @@ mod tests {
         assert!(!shown.contains("hunter2"), "{shown}");
         let auth = ["a".to_owned(), "b".to_owned()];
         let error =
-            credentials(&auth, None, AuthType::Bearer, &mut Canned(Vec::new())).unwrap_err();
+            credentials(&auth, None, Some(AuthType::Bearer), &mut Canned(Vec::new())).unwrap_err();
         assert!(error.to_string().contains("-A bearer -u TOKEN"));
     }
 }

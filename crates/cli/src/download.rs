@@ -1,5 +1,10 @@
 //! `--download FILE`: the body streamed to a file with a progress bar on stderr, and
 //! `--continue` to resume with a `Range` request.
+//!
+//! The file gets the body's bytes as they were sent, without decoding any
+//! `Content-Encoding` (as curl and wget do without `--compressed`): `Content-Length`,
+//! `Content-Range` and the `Range` of `--continue` all count those bytes, so the
+//! completeness check and the resume offset stay right for a compressed body.
 
 use std::fs::{File, OpenOptions};
 use std::io::{BufWriter, Write};
@@ -17,7 +22,7 @@ use crate::output::verbose::human_duration;
 pub(crate) enum Plan {
     /// Write the body from the start (truncating the file).
     Fresh {
-        /// The body's length, when known.
+        /// The length the file should reach, when known.
         total: Option<u64>,
     },
     /// Append the body to the `offset` bytes already there.
@@ -54,6 +59,9 @@ pub(crate) fn plan(response: &Response, offset: u64) -> Result<Plan, CliError> {
                     )
                 })?;
             match range {
+                // Nothing to keep (no --continue, or an empty file): a part from byte 0
+                // replaces the file rather than being appended to it.
+                ContentRange::Bytes { start: 0, total } if offset == 0 => Ok(Plan::Fresh { total }),
                 ContentRange::Bytes { start, total } if start == offset => {
                     Ok(Plan::Append { offset, total })
                 }
@@ -154,7 +162,8 @@ pub(crate) fn save(
     let bar = progress_bar(offset, total);
     let started = Instant::now();
     let mut written = offset;
-    for chunk in response.iter_bytes(None) {
+    // The raw bytes (see the module's documentation): what the lengths count.
+    for chunk in response.iter_raw(None) {
         let chunk = match chunk {
             Ok(chunk) => chunk,
             Err(error) => {
@@ -290,6 +299,12 @@ mod tests {
             }
         );
         assert!(plan(&partial, 6).is_err());
+        // A part from byte 0 when nothing is kept (no Range was sent): a fresh file.
+        let from_start = response(206, &[("content-range", "bytes 0-9/20")]);
+        assert_eq!(
+            plan(&from_start, 0).unwrap(),
+            Plan::Fresh { total: Some(20) }
+        );
         assert!(plan(&response(206, &[]), 5).is_err());
         let done = response(416, &[("content-range", "bytes */20")]);
         assert_eq!(plan(&done, 20).unwrap(), Plan::Complete);

@@ -40,22 +40,57 @@ fn main() -> ExitCode {
     }
 }
 
-/// `--help` and `--version` print as clap writes them (exit 0); any other mistake is
-/// one line on stderr with exit code 1 (clap's own 2 would read as a timeout).
+/// clap's message on one line: its first line, and when that ends with `:` (as
+/// "required arguments were not provided:"), the indented items that follow it.
+fn one_line(rendered: &str) -> String {
+    let mut lines = rendered.lines().filter(|line| !line.trim().is_empty());
+    let first = lines
+        .next()
+        .unwrap_or("invalid arguments")
+        .trim_start_matches("error: ")
+        .to_owned();
+    if !first.ends_with(':') {
+        return first;
+    }
+    let items: Vec<&str> = lines
+        .take_while(|line| line.starts_with(char::is_whitespace))
+        .map(str::trim)
+        .collect();
+    format!("{first} {}", items.join(", "))
+}
+
+/// `--help` and `--version` print as clap writes them (exit 0; a closed stdout ends
+/// quietly, a failing one is an error rather than a panic); any other mistake is one
+/// line on stderr with exit code 1 (clap's own 2 would read as a timeout).
 fn usage_error(error: &clap::Error) -> ExitCode {
     match error.kind() {
         ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
-            print!("{}", error.render());
-            ExitCode::SUCCESS
+            match run::print(&error.render().to_string()) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(error) => error.report(),
+            }
         }
         _ => {
             let rendered = error.render().to_string();
-            let first = rendered
-                .lines()
-                .find(|line| !line.trim().is_empty())
-                .unwrap_or("invalid arguments")
-                .trim_start_matches("error: ");
-            CliError::usage(format!("{first} (see xhttp --help)")).report()
+            CliError::usage(format!("{} (see xhttp --help)", one_line(&rendered))).report()
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::one_line;
+
+    #[test]
+    fn a_message_ending_in_a_colon_keeps_its_items() {
+        let rendered = "error: the following required arguments were not provided:\n                          --download <FILE>\n\nUsage: xhttp --continue --download <FILE>\n";
+        assert_eq!(
+            one_line(rendered),
+            "the following required arguments were not provided: --download <FILE>"
+        );
+        assert_eq!(
+            one_line("error: unexpected argument '-x'\n\nUsage: …"),
+            "unexpected argument '-x'"
+        );
     }
 }

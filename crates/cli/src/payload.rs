@@ -16,7 +16,8 @@ pub(crate) enum Payload {
     Empty,
     /// `--content`: sent as given, without a `Content-Type`.
     Content(String),
-    /// `--json`: checked, then sent as written with `Content-Type: application/json`.
+    /// `--json`: checked, then sent as written with `Content-Type: application/json`
+    /// (unless the user gave a `Content-Type`).
     JsonText(String),
     /// `name=value` and `name:=json` items: one JSON object, in the items' order.
     JsonObject(Vec<(String, serde_json::Value)>),
@@ -159,14 +160,22 @@ impl Payload {
         matches!(self, Payload::Empty)
     }
 
-    /// Puts the body on the request.
-    pub(crate) fn apply(self, request: RequestBuilder) -> Result<RequestBuilder, CliError> {
+    /// Puts the body on the request. `user_content_type` says whether the user's headers
+    /// (already on `request`) hold a `Content-Type`: then no other one is added, since
+    /// headers are appended and two would be sent.
+    pub(crate) fn apply(
+        self,
+        request: RequestBuilder,
+        user_content_type: bool,
+    ) -> Result<RequestBuilder, CliError> {
         Ok(match self {
             Payload::Empty => request,
             Payload::Content(content) => request.body(content),
+            Payload::JsonText(json) if user_content_type => request.body(json),
             Payload::JsonText(json) => request
                 .header("content-type", "application/json")
                 .body(json),
+            // `json()` adds `application/json` only when no Content-Type is set.
             Payload::JsonObject(object) => request.json(&Ordered(&object)),
             Payload::Form(fields) => request.form(&fields),
             Payload::Multipart { fields, files } => {
@@ -188,6 +197,16 @@ impl Payload {
             }
         })
     }
+}
+
+/// Whether the user's headers (`-H` pairs, then `Name:value` items) set a
+/// `Content-Type`, in any case.
+pub(crate) fn user_content_type(headers: &[(String, String)], items: &[Item]) -> bool {
+    let is_content_type = |name: &str| name.eq_ignore_ascii_case("content-type");
+    headers.iter().any(|(name, _)| is_content_type(name))
+        || items
+            .iter()
+            .any(|item| matches!(item, Item::Header(name, _) if is_content_type(name)))
 }
 
 /// A JSON object written in the order of its pairs.
@@ -288,6 +307,16 @@ mod tests {
         };
         let error = Payload::choose(options, &[]).unwrap_err().to_string();
         assert!(error.contains("not valid JSON"), "{error}");
+    }
+
+    #[test]
+    fn a_user_content_type_is_found_in_options_or_items() {
+        let none: Vec<(String, String)> = Vec::new();
+        assert!(!user_content_type(&none, &items(&["X-A:b", "content==x"])));
+        assert!(user_content_type(&none, &items(&["CONTENT-Type:text/x"])));
+        assert!(user_content_type(&none, &items(&["Content-Type;"])));
+        let headers = vec![("content-TYPE".to_owned(), "text/x".to_owned())];
+        assert!(user_content_type(&headers, &[]));
     }
 
     #[test]

@@ -12,12 +12,13 @@ use crate::download;
 use crate::exit::{self, CliError};
 use crate::items::{self, Item};
 use crate::output::{self, Style, body};
-use crate::payload::{BodyOptions, Payload};
+use crate::payload::{self, BodyOptions, Payload};
 use crate::target;
 
 /// Runs the request the arguments describe; the exit code on success.
 pub(crate) fn run(args: Args) -> Result<u8, CliError> {
     let style = Style::detect(args.color);
+    check_redirect_options(&args)?;
     let target = target::split(&args.positional)?;
     let items = items::parse_all(target.items)?;
     let payload = Payload::choose(
@@ -31,7 +32,7 @@ pub(crate) fn run(args: Args) -> Result<u8, CliError> {
         &items,
     )?;
     let method = method(
-        args.method.as_deref().or(target.method.as_deref()),
+        given_method(args.method.as_deref(), target.method.as_deref())?,
         &payload,
     )?;
     let client = client::build(&args)?;
@@ -44,7 +45,8 @@ pub(crate) fn run(args: Args) -> Result<u8, CliError> {
 
     let mut request = client.request(method, target.url.as_str());
     request = add_headers_query_cookies(request, &args, &items);
-    request = payload.apply(request)?;
+    let user_content_type = payload::user_content_type(&args::pairs(&args.headers), &items);
+    request = payload.apply(request, user_content_type)?;
     if let Some(credentials) = credentials {
         request = credentials.apply(request);
     }
@@ -102,8 +104,35 @@ pub(crate) fn run(args: Args) -> Result<u8, CliError> {
     Ok(exit::for_status(response.status(), args.ignore_status))
 }
 
-/// The method given (first with `-m`, then before the URL), or GET, or POST when there
-/// is a body.
+/// `--max-redirects` needs `--follow-redirects`. httpx's CLI (like curl, xh and HTTPie)
+/// ignores the limit when redirects are not followed, which hides a forgotten flag;
+/// implying `--follow-redirects` instead would silently send requests to hosts the
+/// command line never named. A careful user wants neither: say what is missing.
+fn check_redirect_options(args: &Args) -> Result<(), CliError> {
+    if args.max_redirects.is_some() && !args.follow_redirects {
+        return Err(CliError::usage(
+            "--max-redirects applies to followed redirects: add --follow-redirects",
+        ));
+    }
+    Ok(())
+}
+
+/// The method given with `-m` or before the URL; both at once is a usage error (one of
+/// them would be thrown away).
+fn given_method<'a>(
+    option: Option<&'a str>,
+    positional: Option<&'a str>,
+) -> Result<Option<&'a str>, CliError> {
+    match (option, positional) {
+        (Some(option), Some(positional)) => Err(CliError::usage(format!(
+            "give the method once: -m {option} and {positional} before the URL"
+        ))),
+        (option, positional) => Ok(option.or(positional)),
+    }
+}
+
+/// The method given (with `-m` or before the URL), or GET, or POST when there is a
+/// body.
 fn method(given: Option<&str>, payload: &Payload) -> Result<Method, CliError> {
     match given {
         Some(name) => Method::from_bytes(name.to_ascii_uppercase().as_bytes())
@@ -141,7 +170,7 @@ fn add_headers_query_cookies(
 }
 
 /// Writes to stdout; a closed pipe (`xhttp ... | head`) ends quietly.
-fn print(text: &str) -> Result<(), CliError> {
+pub(crate) fn print(text: &str) -> Result<(), CliError> {
     let mut stdout = std::io::stdout().lock();
     match stdout
         .write_all(text.as_bytes())
@@ -150,5 +179,24 @@ fn print(text: &str) -> Result<(), CliError> {
         Ok(()) => Ok(()),
         Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         Err(error) => Err(CliError::io("stdout", &error)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_method_is_given_once() {
+        assert_eq!(given_method(Some("PUT"), None).unwrap(), Some("PUT"));
+        assert_eq!(given_method(None, Some("POST")).unwrap(), Some("POST"));
+        assert_eq!(given_method(None, None).unwrap(), None);
+        let error = given_method(Some("PUT"), Some("POST"))
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            error,
+            "give the method once: -m PUT and POST before the URL"
+        );
     }
 }

@@ -33,7 +33,7 @@ pub(crate) fn split(positional: &[String]) -> Result<Target<'_>, CliError> {
     };
     Ok(Target {
         method,
-        url: expand_url(url),
+        url: expand_url(url)?,
         items,
     })
 }
@@ -48,22 +48,34 @@ fn looks_like_method(word: &str) -> bool {
 }
 
 /// `:8080/path` → `http://localhost:8080/path`, `://host` → `http://host`, and a URL
-/// without a scheme gets `http://`.
-pub(crate) fn expand_url(url: &str) -> String {
+/// without a scheme gets `http://`. The localhost shorthand is `:` followed by a port
+/// (digits, then the end, `/`, `?` or `#`), by `/`, or by nothing; anything else after
+/// the `:` (`:abc`) is refused rather than glued to `localhost`.
+pub(crate) fn expand_url(url: &str) -> Result<String, CliError> {
     if let Some(rest) = url.strip_prefix("://") {
-        return format!("http://{rest}");
+        return Ok(format!("http://{rest}"));
     }
     if let Some(rest) = url.strip_prefix(':') {
-        // `:/path` and `:` have no port to keep.
-        return match rest.strip_prefix(|c: char| c.is_ascii_digit()) {
-            Some(_) => format!("http://localhost{url}"),
-            None => format!("http://localhost{rest}"),
+        let port_end = rest
+            .find(|c: char| !c.is_ascii_digit())
+            .unwrap_or(rest.len());
+        let after = &rest[port_end..];
+        return if port_end == 0 && (after.is_empty() || after.starts_with('/')) {
+            // `:` and `:/path` have no port to keep.
+            Ok(format!("http://localhost{rest}"))
+        } else if port_end > 0 && (after.is_empty() || after.starts_with(['/', '?', '#'])) {
+            Ok(format!("http://localhost{url}"))
+        } else {
+            Err(CliError::usage(format!(
+                "'{url}' is not a URL: after a leading ':' give a port (:8080/path) or a \
+                 path (:/path) for localhost"
+            )))
         };
     }
     if url.contains("://") {
-        return url.to_owned();
+        return Ok(url.to_owned());
     }
-    format!("http://{url}")
+    Ok(format!("http://{url}"))
 }
 
 #[cfg(test)]
@@ -74,15 +86,34 @@ mod tests {
         values.iter().map(|value| (*value).to_owned()).collect()
     }
 
+    fn expanded(url: &str) -> String {
+        expand_url(url).unwrap()
+    }
+
     #[test]
     fn shorthands_expand() {
-        assert_eq!(expand_url(":8080/path"), "http://localhost:8080/path");
-        assert_eq!(expand_url(":/path"), "http://localhost/path");
-        assert_eq!(expand_url(":"), "http://localhost");
-        assert_eq!(expand_url("example.org/a"), "http://example.org/a");
-        assert_eq!(expand_url("localhost:8000"), "http://localhost:8000");
-        assert_eq!(expand_url("://example.org"), "http://example.org");
-        assert_eq!(expand_url("https://example.org"), "https://example.org");
+        assert_eq!(expanded(":8080/path"), "http://localhost:8080/path");
+        assert_eq!(expanded(":8080"), "http://localhost:8080");
+        assert_eq!(expanded(":8080?q=1"), "http://localhost:8080?q=1");
+        assert_eq!(expanded(":/path"), "http://localhost/path");
+        assert_eq!(expanded(":"), "http://localhost");
+        assert_eq!(expanded("example.org/a"), "http://example.org/a");
+        assert_eq!(expanded("localhost:8000"), "http://localhost:8000");
+        assert_eq!(expanded("://example.org"), "http://example.org");
+        assert_eq!(expanded("https://example.org"), "https://example.org");
+    }
+
+    #[test]
+    fn a_colon_without_a_port_or_path_is_refused() {
+        for url in [":abc", ":8080abc", ":x/path", ":?q=1", ":#top", ":-1"] {
+            let error = expand_url(url).unwrap_err().to_string();
+            assert!(
+                error.starts_with(&format!("'{url}' is not a URL")),
+                "{error}"
+            );
+        }
+        let args = strings(&[":abc"]);
+        assert!(split(&args).is_err());
     }
 
     #[test]

@@ -19,7 +19,49 @@ pub(crate) enum Kind {
 /// How many leading bytes are checked for a NUL (a sign of binary data).
 const SNIFF: usize = 8192;
 
-/// The kind of a body with this `Content-Type` (if any).
+/// The `application/*` subtypes that are text. Any other `application/*` type is
+/// binary (`octet-stream`, `zip`, `pdf`, `wasm`, `x-protobuf`, vendor formats...): a
+/// body of an unknown application type is far more often bytes than text, and bytes
+/// written to a terminal can drive it. JSON (`json`, `x-json`, `*+json` such as
+/// `ld+json` or `problem+json`) is recognised before this list, and the `+xml` and
+/// `+yaml` suffixes are text too (see [`is_text_application`]).
+const TEXT_APPLICATIONS: [&str; 20] = [
+    // Markup.
+    "xml",
+    "xml-dtd",
+    // Scripts and code.
+    "javascript",
+    "x-javascript",
+    "ecmascript",
+    "x-ecmascript",
+    "x-sh",
+    "sql",
+    "graphql",
+    // Forms and tables.
+    "x-www-form-urlencoded",
+    "csv",
+    // Configuration and data formats.
+    "yaml",
+    "x-yaml",
+    "toml",
+    "x-toml",
+    // Line- or record-separated JSON (not one JSON text, so shown as text).
+    "x-ndjson",
+    "ndjson",
+    "jsonl",
+    "x-jsonlines",
+    "json-seq",
+];
+
+/// Whether `application/SUBTYPE` (lower case, without parameters) is text.
+fn is_text_application(subtype: &str) -> bool {
+    TEXT_APPLICATIONS.contains(&subtype) || subtype.ends_with("+xml") || subtype.ends_with("+yaml")
+}
+
+/// The kind of a body with this `Content-Type` (if any). A NUL in the first 8 KiB makes
+/// any body binary; otherwise the type decides: JSON, then the binary families
+/// (`image/*` but SVG, `audio/*`, `video/*`, `font/*`, and `application/*` but the text
+/// types above), then text. Without a type the bytes decide.
 pub(crate) fn classify(content_type: Option<&str>, body: &[u8]) -> Kind {
     if body.is_empty() {
         return Kind::Empty;
@@ -41,24 +83,14 @@ pub(crate) fn classify(content_type: Option<&str>, body: &[u8]) -> Kind {
     if subtype == "json" || subtype.ends_with("+json") || subtype == "x-json" {
         return Kind::Json;
     }
-    let binary_type = matches!(kind, "image" | "audio" | "video" | "font")
-        || matches!(
-            essence.as_str(),
-            "application/octet-stream"
-                | "application/zip"
-                | "application/gzip"
-                | "application/x-gzip"
-                | "application/pdf"
-                | "application/x-tar"
-                | "application/wasm"
-                | "application/x-protobuf"
-                | "application/vnd.ms-excel"
-        );
-    // SVG is XML text even though it is an image.
-    if binary_type && !subtype.ends_with("+xml") {
-        return Kind::Binary;
-    }
-    Kind::Text
+    let binary = match kind {
+        // SVG is XML text even though it is an image.
+        "image" => !subtype.ends_with("+xml"),
+        "audio" | "video" | "font" => true,
+        "application" => !is_text_application(subtype),
+        _ => false,
+    };
+    if binary { Kind::Binary } else { Kind::Text }
 }
 
 /// A body starting with `{` or `[` that parses as JSON.
@@ -70,7 +102,8 @@ fn looks_like_json(body: &[u8]) -> bool {
 
 /// The body as printed, ending with a newline (none for an empty body). `text` is the
 /// body decoded with the response's charset; HTML and XML (by `content_type`) get their
-/// tags coloured.
+/// tags coloured. On a terminal, control characters in the text are escaped
+/// ([`Style::visible`]) so that a server cannot send escape sequences to it.
 pub(crate) fn render(
     kind: Kind,
     content_type: Option<&str>,
@@ -81,9 +114,13 @@ pub(crate) fn render(
     let mut out = match kind {
         Kind::Empty => return String::new(),
         Kind::Binary => format!("<{body_len} bytes of binary data>"),
-        Kind::Json => json::pretty(text, style).unwrap_or_else(|| text.to_owned()),
-        Kind::Text if markup::is_markup(content_type) => markup::highlight(text, style),
-        Kind::Text => text.to_owned(),
+        // Valid JSON has control characters only inside strings, which the printer
+        // escapes; invalid JSON is shown as text.
+        Kind::Json => json::pretty(text, style).unwrap_or_else(|| style.visible(text).into_owned()),
+        Kind::Text if markup::is_markup(content_type) => {
+            markup::highlight(&style.visible(text), style)
+        }
+        Kind::Text => style.visible(text).into_owned(),
     };
     if !out.ends_with('\n') {
         out.push('\n');
@@ -114,6 +151,43 @@ mod tests {
     }
 
     #[test]
+    fn application_types_are_binary_unless_known_as_text() {
+        for binary in [
+            "application/x-unknown",
+            "application/vnd.ms-excel",
+            "application/x-msdownload",
+            "application/cbor",
+            "application/msgpack",
+            "application/grpc",
+        ] {
+            assert_eq!(classify(Some(binary), b"abc"), Kind::Binary, "{binary}");
+        }
+        for text in [
+            "application/xml",
+            "application/atom+xml; charset=utf-8",
+            "application/javascript",
+            "application/x-javascript",
+            "application/ecmascript",
+            "APPLICATION/X-WWW-FORM-URLENCODED",
+            "application/yaml",
+            "application/x-yaml",
+            "application/toml",
+            "application/graphql",
+            "application/sql",
+            "application/x-sh",
+            "application/csv",
+            "application/x-ndjson",
+            "application/openapi+yaml",
+        ] {
+            assert_eq!(classify(Some(text), b"abc"), Kind::Text, "{text}");
+        }
+        assert_eq!(classify(Some("application/ld+json"), b"{}"), Kind::Json);
+        // Types outside the binary families stay text.
+        assert_eq!(classify(Some("text/x-unknown"), b"abc"), Kind::Text);
+        assert_eq!(classify(Some("message/http"), b"abc"), Kind::Text);
+    }
+
+    #[test]
     fn without_a_content_type_the_bytes_decide() {
         assert_eq!(classify(None, b" [1, 2]"), Kind::Json);
         assert_eq!(classify(None, b"{not json"), Kind::Text);
@@ -138,5 +212,37 @@ mod tests {
         assert_eq!(render(Kind::Empty, None, 0, "", style), "");
         let html = render(Kind::Text, Some("text/html"), 3, "<p>", Style::new(true));
         assert_eq!(html, "\x1b[34m<p>\x1b[0m\n");
+    }
+
+    #[test]
+    fn control_characters_are_escaped_on_a_terminal() {
+        let terminal = Style::new(false).on_terminal(true);
+        let evil = "ok\x1b]0;pwned\x07\x1b[2J\u{9b}31m\n";
+        assert_eq!(
+            render(Kind::Text, Some("text/plain"), evil.len(), evil, terminal),
+            "ok\\u{1b}]0;pwned\\u{7}\\u{1b}[2J\\u{9b}31m\n"
+        );
+        // HTML: escaped before the tags are painted (the painting keeps its escapes).
+        let coloured = Style::new(true).on_terminal(true);
+        assert_eq!(
+            render(Kind::Text, Some("text/html"), 9, "<b>\x1b[5m</b>", coloured),
+            "\x1b[34m<b>\x1b[0m\\u{1b}[5m\x1b[34m</b>\x1b[0m\n"
+        );
+        // JSON strings may hold DEL and C1 controls as they are (C0 ones must be
+        // written `\u001b`, which is harmless).
+        assert_eq!(
+            render(Kind::Json, None, 0, "{\"a\":\"x\u{9b}y\u{7f}\"}", terminal),
+            "{\n    \"a\": \"x\\u{9b}y\\u{7f}\"\n}\n"
+        );
+        // Invalid JSON falls back to text, escaped too.
+        assert_eq!(
+            render(Kind::Json, None, 0, "{\x1b[2J", terminal),
+            "{\\u{1b}[2J\n"
+        );
+        // Not a terminal: the bytes as they came.
+        assert_eq!(
+            render(Kind::Text, None, evil.len(), evil, Style::new(false)),
+            evil
+        );
     }
 }

@@ -39,7 +39,7 @@ pub(crate) fn status_line(
     let status = if reason.is_empty() {
         status.as_str().to_owned()
     } else {
-        format!("{} {reason}", status.as_str())
+        format!("{} {}", status.as_str(), style.visible(reason))
     };
     style.paint_into(out, color, &status);
     out.push('\n');
@@ -75,7 +75,8 @@ pub(crate) fn request_head(head: &RequestHead, version: &str, style: Style) -> S
 }
 
 /// One line per header value, each after `prefix`. A value marked sensitive by the
-/// library is shown as `<hidden>`; bytes that are not UTF-8 are shown lossily.
+/// library is shown as `<hidden>`; bytes that are not UTF-8 are shown lossily, and on a
+/// terminal control characters are escaped (`\u{9b}`, a C1 CSI, can arrive in UTF-8).
 fn header_block(out: &mut String, headers: &Headers, prefix: &str, style: Style) {
     for (name, value) in headers.as_map() {
         if !prefix.is_empty() {
@@ -86,7 +87,7 @@ fn header_block(out: &mut String, headers: &Headers, prefix: &str, style: Style)
         if value.is_sensitive() {
             out.push_str("<hidden>");
         } else {
-            out.push_str(&String::from_utf8_lossy(value.as_bytes()));
+            out.push_str(&style.visible(&String::from_utf8_lossy(value.as_bytes())));
         }
         out.push('\n');
     }
@@ -111,6 +112,22 @@ mod tests {
         assert!(
             coloured.contains("\x1b[31;1m404 Not Found\x1b[0m"),
             "{coloured:?}"
+        );
+    }
+
+    #[test]
+    fn control_characters_in_the_head_are_escaped_on_a_terminal() {
+        let response = Response::new(StatusCode::OK).with_header(
+            http::header::SERVER,
+            HeaderValue::from_bytes("x\u{9b}2Jy".as_bytes()).unwrap(),
+        );
+        assert_eq!(
+            response_head(&response, Style::new(false).on_terminal(true)),
+            "HTTP/1.1 200 OK\nserver: x\\u{9b}2Jy\n\n"
+        );
+        assert_eq!(
+            response_head(&response, Style::new(false)),
+            "HTTP/1.1 200 OK\nserver: x\u{9b}2Jy\n\n"
         );
     }
 

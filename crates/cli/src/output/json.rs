@@ -103,7 +103,9 @@ impl<'a> Printer<'a> {
             }
         }
         let end = (end + 1).min(bytes.len());
-        let token = &self.text[start..end];
+        // A valid JSON string holds no C0 control as it is, but may hold DEL and C1
+        // ones: escaped on a terminal.
+        let token = self.style.visible(&self.text[start..end]);
         self.position = end;
         let is_key = self.text[end..].trim_start().starts_with(':');
         let color = if is_key {
@@ -111,7 +113,7 @@ impl<'a> Printer<'a> {
         } else {
             palette::STRING
         };
-        self.style.paint_into(&mut self.out, color, token);
+        self.style.paint_into(&mut self.out, color, &token);
     }
 
     /// A number, `true`, `false` or `null`.

@@ -37,14 +37,7 @@ pub(crate) fn connection(response: &Response, style: Style) -> String {
             lines.push(format!("ALPN protocol: {alpn}"));
             if let Some(der) = &tls.peer_certificate {
                 match cert::summary(der) {
-                    Some(summary) => {
-                        lines.push(format!("Server certificate: subject {}", summary.subject));
-                        lines.push(format!("  issuer {}", summary.issuer));
-                        lines.push(format!(
-                            "  valid from {} to {}",
-                            summary.not_before, summary.not_after
-                        ));
-                    }
+                    Some(summary) => lines.extend(certificate_lines(&summary, style)),
                     None => lines.push("Server certificate: (not readable)".to_owned()),
                 }
                 lines.push(format!("  SHA-256 {}", cert::fingerprint(der)));
@@ -52,6 +45,23 @@ pub(crate) fn connection(response: &Response, style: Style) -> String {
         }
     }
     star_lines(&lines, style)
+}
+
+/// The certificate's subject, issuer and validity. The names are the server's text: on
+/// a terminal their control characters are escaped, so that a certificate cannot send
+/// escape sequences to it.
+fn certificate_lines(summary: &cert::Summary, style: Style) -> [String; 3] {
+    [
+        format!(
+            "Server certificate: subject {}",
+            style.visible(&summary.subject)
+        ),
+        format!("  issuer {}", style.visible(&summary.issuer)),
+        format!(
+            "  valid from {} to {}",
+            summary.not_before, summary.not_after
+        ),
+    ]
 }
 
 /// A note, before the final request, that redirects led to `url` (each earlier hop's
@@ -133,6 +143,31 @@ mod tests {
             timings(recorded, Style::new(false)),
             "* Timings: waiting 3.00 ms, download 0.50 ms\n"
         );
+    }
+
+    #[test]
+    fn certificate_names_are_escaped_on_a_terminal() {
+        let summary = cert::Summary {
+            subject: "CN=evil\x1b]0;title\x07\u{9b}2J".into(),
+            issuer: "O=\x1b[31mCA".into(),
+            not_before: "2024-01-02 03:04:05 UTC".into(),
+            not_after: "2051-06-07 08:09:10 UTC".into(),
+        };
+        let terminal = Style::new(false).on_terminal(true);
+        assert_eq!(
+            certificate_lines(&summary, terminal),
+            [
+                "Server certificate: subject CN=evil\\u{1b}]0;title\\u{7}\\u{9b}2J",
+                "  issuer O=\\u{1b}[31mCA",
+                "  valid from 2024-01-02 03:04:05 UTC to 2051-06-07 08:09:10 UTC",
+            ]
+        );
+        let piped = certificate_lines(&summary, Style::new(false));
+        assert_eq!(
+            piped[0],
+            "Server certificate: subject CN=evil\x1b]0;title\x07\u{9b}2J"
+        );
+        assert_eq!(piped[1], "  issuer O=\x1b[31mCA");
     }
 
     #[test]

@@ -206,3 +206,101 @@ fn downloads_ask_for_the_identity_encoding() {
     assert_eq!(output.status.code(), Some(0));
     assert_eq!(seen.lock().unwrap().as_deref(), Some("identity"));
 }
+
+/// `xhttp saves what the server sent. ` 40 times (1360 bytes), gzip-compressed.
+const GZIP: [u8; 66] = [
+    0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0x03, 0xab, 0xc8, 0x28, 0x29, 0x29, 0x50,
+    0x28, 0x4e, 0x2c, 0x4b, 0x2d, 0x56, 0x28, 0xcf, 0x48, 0x2c, 0x51, 0x28, 0xc9, 0x48, 0x55, 0x28,
+    0x4e, 0x2d, 0x2a, 0x4b, 0x2d, 0x02, 0x52, 0x79, 0x25, 0x7a, 0x0a, 0x15, 0xa3, 0x2a, 0x46, 0x55,
+    0x8c, 0xaa, 0x18, 0x55, 0x31, 0xaa, 0x82, 0x08, 0x15, 0x00, 0xda, 0x9b, 0x90, 0x63, 0x50, 0x05,
+    0x00, 0x00,
+];
+
+/// A server sending [`GZIP`] with `Content-Encoding: gzip` and its compressed
+/// `Content-Length`, whatever `Accept-Encoding` says; it honours `Range: bytes=N-` on
+/// those bytes.
+fn gzip_server() -> Server {
+    Server::http1(|request| {
+        let start = request
+            .headers()
+            .get("range")
+            .and_then(|value| value.to_str().ok())
+            .and_then(|value| value.strip_prefix("bytes="))
+            .and_then(|value| value.strip_suffix('-'))
+            .map(|start| start.parse::<usize>().unwrap());
+        let total = GZIP.len();
+        match start {
+            None => respond(
+                200,
+                &[
+                    ("content-encoding", "gzip"),
+                    ("content-length", &total.to_string()),
+                ],
+                GZIP.to_vec(),
+            ),
+            Some(start) => respond(
+                206,
+                &[
+                    ("content-encoding", "gzip"),
+                    ("content-length", &(total - start).to_string()),
+                    (
+                        "content-range",
+                        &format!("bytes {start}-{}/{total}", total - 1),
+                    ),
+                ],
+                GZIP[start..].to_vec(),
+            ),
+        }
+    })
+}
+
+#[test]
+fn a_compressed_body_is_saved_as_sent() {
+    let server = gzip_server();
+    let path = temp_dir("download-gzip").join("file.gz");
+    let output = xhttp()
+        .args(["--download", path.to_str().unwrap(), &server.url("/file")])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(std::fs::read(&path).unwrap(), GZIP);
+    assert!(
+        stderr(&output).contains("Downloaded 66 B to "),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn a_compressed_download_resumes_at_its_raw_offset() {
+    let server = gzip_server();
+    let path = temp_dir("resume-gzip").join("file.gz");
+    std::fs::write(&path, &GZIP[..20]).unwrap();
+    let output = xhttp()
+        .args([
+            "--download",
+            path.to_str().unwrap(),
+            "--continue",
+            &server.url("/file"),
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(stdout(&output).starts_with("HTTP/1.1 206 Partial Content\n"));
+    assert_eq!(std::fs::read(&path).unwrap(), GZIP);
+}
+
+#[test]
+fn a_part_from_byte_0_replaces_the_file_when_nothing_is_resumed() {
+    // The server answers 206 from byte 0 although no Range was sent.
+    let server =
+        Server::http1(|_| respond(206, &[("content-range", "bytes 0-9/10")], "0123456789"));
+    let path = temp_dir("206-fresh").join("file.bin");
+    std::fs::write(&path, "an older, longer file").unwrap();
+    let output = xhttp()
+        .args(["--download", path.to_str().unwrap(), &server.url("/")])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(std::fs::read(&path).unwrap(), b"0123456789");
+}

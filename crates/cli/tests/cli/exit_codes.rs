@@ -119,3 +119,37 @@ fn errors_never_show_url_credentials() {
     assert_eq!(output.status.code(), Some(1));
     assert!(!stderr(&output).contains("hunter2"), "{}", stderr(&output));
 }
+
+/// `xhttp ARGS` with stdout on `stdout`, as a plain process (assert_cmd pipes stdout).
+fn run_with_stdout(args: &[&str], stdout: std::process::Stdio) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_xhttp"))
+        .args(args)
+        .env_remove("NO_COLOR")
+        .stdout(stdout)
+        .stderr(std::process::Stdio::piped())
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn help_on_a_failing_stdout_is_an_error_not_a_panic() {
+    let full = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .unwrap();
+    let output = run_with_stdout(&["--help"], full.into());
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let err = stderr(&output);
+    assert!(err.starts_with("xhttp: error: stdout: "), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+}
+
+#[test]
+fn help_on_a_closed_stdout_ends_quietly() {
+    // A socket whose other end is closed: every write fails with a broken pipe.
+    let (ours, theirs) = std::os::unix::net::UnixStream::pair().unwrap();
+    drop(ours);
+    let output = run_with_stdout(&["--help"], std::os::fd::OwnedFd::from(theirs).into());
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(output.stderr.is_empty(), "{}", stderr(&output));
+}

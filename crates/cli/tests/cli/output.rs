@@ -27,6 +27,17 @@ fn body_server() -> Server {
             &[("content-type", "image/png")],
             &b"\x89PNG\r\n\x1a\n\0\0"[..],
         ),
+        "/unknown-application" => respond(
+            200,
+            &[("content-type", "application/x-unknown")],
+            "looks like text",
+        ),
+        "/yaml" => respond(200, &[("content-type", "application/yaml")], "a: 1\n"),
+        "/escapes" => respond(
+            200,
+            &[("content-type", "text/plain")],
+            "red\x1b[31m bell\x07 del\x7f",
+        ),
         "/empty" => respond(204, &[], ""),
         _ => respond(404, &[], ""),
     })
@@ -155,5 +166,43 @@ fn verbose_shows_connection_request_and_timing() {
     assert!(
         out.lines().last().unwrap().starts_with("* Elapsed time: "),
         "{out}"
+    );
+}
+
+#[test]
+fn unknown_application_types_are_binary_and_known_text_ones_are_text() {
+    let server = body_server();
+    let output = xhttp()
+        .arg(server.url("/unknown-application"))
+        .output()
+        .unwrap();
+    assert!(
+        stdout(&output).ends_with("\n\n<15 bytes of binary data>\n"),
+        "{}",
+        stdout(&output)
+    );
+    let output = xhttp().arg(server.url("/yaml")).output().unwrap();
+    assert!(
+        stdout(&output).ends_with("\n\na: 1\n"),
+        "{}",
+        stdout(&output)
+    );
+}
+
+#[test]
+fn piped_text_keeps_its_control_bytes() {
+    // Escaping is for a terminal only (unit tests in src/output cover it); a pipe or a
+    // file gets the bytes the server sent.
+    let server = body_server();
+    let output = xhttp()
+        .args(["--color", "always", &server.url("/escapes")])
+        .output()
+        .unwrap();
+    assert!(
+        output
+            .stdout
+            .ends_with(b"\n\nred\x1b[31m bell\x07 del\x7f\n"),
+        "{:?}",
+        stdout(&output)
     );
 }

@@ -401,3 +401,85 @@ fn unix_socket_sends_the_request_through_the_socket() {
     );
     server.join().unwrap();
 }
+
+/// The `content-type` lines the echo server saw (its own response header is before the
+/// request it describes).
+fn request_content_types(out: &str) -> Vec<&str> {
+    let request = &out[out.find("\n\nPOST /echo\n").expect(out)..];
+    let head = &request[..request[2..]
+        .find("\n\n")
+        .map_or(request.len(), |end| end + 2)];
+    head.lines()
+        .filter(|line| line.starts_with("content-type:"))
+        .collect()
+}
+
+#[test]
+fn json_text_keeps_the_users_content_type() {
+    let out = echo(&[
+        "-j",
+        "{}",
+        "-H",
+        "Content-Type",
+        "application/vnd.api+json",
+        "{url}",
+    ]);
+    assert_eq!(
+        request_content_types(&out),
+        ["content-type: application/vnd.api+json"],
+        "{out}"
+    );
+    let out = echo(&["--json", "[1]", "{url}", "CONTENT-TYPE:text/x-json"]);
+    assert_eq!(
+        request_content_types(&out),
+        ["content-type: text/x-json"],
+        "{out}"
+    );
+    let out = echo(&["-j", "[1]", "{url}"]);
+    assert_eq!(
+        request_content_types(&out),
+        ["content-type: application/json"],
+        "{out}"
+    );
+}
+
+#[test]
+fn arguments_that_would_be_dropped_are_usage_errors() {
+    let server = echo_server();
+    for (args, message) in [
+        (
+            vec!["--auth", "a", "p", "--auth", "b", "q", "{url}"],
+            "'--auth <USER> <PASS>' cannot be used multiple times",
+        ),
+        (vec!["-A", "digest", "{url}"], "-A digest needs credentials"),
+        (vec!["-A", "bearer", "{url}"], "-A bearer needs credentials"),
+        (
+            vec!["-m", "PUT", "POST", "{url}"],
+            "give the method once: -m PUT and POST before the URL",
+        ),
+        (
+            vec!["--max-redirects", "3", "{url}"],
+            "--max-redirects applies to followed redirects: add --follow-redirects",
+        ),
+        (vec![":abc"], "':abc' is not a URL"),
+    ] {
+        let url = server.url("/echo");
+        let args: Vec<String> = args.iter().map(|arg| arg.replace("{url}", &url)).collect();
+        let output = xhttp().args(&args).output().unwrap();
+        assert_eq!(output.status.code(), Some(1), "{args:?}");
+        let err = stderr(&output);
+        assert!(
+            err.starts_with("xhttp: error: ") && err.contains(message),
+            "{args:?}: {err}"
+        );
+        assert_eq!(err.lines().count(), 1, "{args:?}: {err}");
+    }
+    assert_eq!(server.connections_opened(), 0);
+}
+
+#[test]
+fn repeated_json_fields_keep_the_last_value_in_the_first_place() {
+    // As xh and HTTPie: `a=1 b=2 a=3` is {"a":"3","b":"2"}.
+    let out = echo(&["{url}", "a=1", "b=2", "a=3"]);
+    assert!(out.ends_with("\n\n{\"a\":\"3\",\"b\":\"2\"}\n"), "{out}");
+}
