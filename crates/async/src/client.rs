@@ -47,6 +47,9 @@ struct Inner {
     /// Routing to the transports, shared with clients made by `with_cookie_store`.
     dispatch: Dispatch,
     closed: AtomicBool,
+    /// Whether closing this client closes the pool (not for a client made by
+    /// [`AsyncClient::with_cookie_store`], which borrows another's).
+    owns_pool: bool,
 }
 
 impl AsyncClient {
@@ -76,7 +79,8 @@ impl AsyncClient {
     /// `store` for its cookies instead (`None`: no cookies). This is how the top-level
     /// `xhttp::get()` family gives each call a fresh jar over one shared pool.
     ///
-    /// Closing either client closes the shared pool.
+    /// Closing the new client ends its own requests only; closing this one closes the
+    /// pool, and so ends the new client's requests too.
     pub fn with_cookie_store(
         &self,
         store: Option<std::sync::Arc<dyn xhttp_core::CookieStore>>,
@@ -91,6 +95,7 @@ impl AsyncClient {
                 pipeline,
                 dispatch: self.inner.dispatch.clone(),
                 closed: AtomicBool::new(false),
+                owns_pool: false,
             }),
         }
     }
@@ -117,6 +122,7 @@ impl AsyncClient {
                 pipeline,
                 dispatch,
                 closed: AtomicBool::new(false),
+                owns_pool: true,
             }),
         }
     }
@@ -130,7 +136,9 @@ impl AsyncClient {
     /// connections close, open responses finish.
     pub fn close_now(&self) {
         self.inner.closed.store(true, Ordering::Release);
-        self.inner.http.close();
+        if self.inner.owns_pool {
+            self.inner.http.close();
+        }
     }
 
     /// A snapshot of the built-in transport's connection pool.
@@ -138,8 +146,8 @@ impl AsyncClient {
         self.inner.http.pool_stats()
     }
 
-    /// Whether [`close`](Self::close) was called, on this client or on one sharing its
-    /// pool (see [`with_cookie_store`](Self::with_cookie_store)).
+    /// Whether [`close`](Self::close) was called, on this client or on the one whose
+    /// pool it shares (see [`with_cookie_store`](Self::with_cookie_store)).
     pub fn is_closed(&self) -> bool {
         self.inner.closed.load(Ordering::Acquire) || self.inner.http.is_closed()
     }

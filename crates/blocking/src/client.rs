@@ -43,7 +43,9 @@ impl Client {
         ClientBuilder::new()
     }
 
-    /// A client from settings gathered elsewhere (what [`ClientBuilder::build`] does).
+    /// A client from settings gathered elsewhere (what [`ClientBuilder::build`] does,
+    /// without its checks): should a proxy or mount pattern not parse, every request
+    /// fails with that error.
     pub fn from_settings(config: ClientConfig<BoxTransport>) -> Client {
         Client {
             inner: AsyncClient::from_settings(config),
@@ -67,7 +69,8 @@ impl Client {
         self.inner.close_now();
     }
 
-    /// Whether [`close`](Self::close) was called.
+    /// Whether [`close`](Self::close) was called, on this client or on the one whose
+    /// pool it shares (see [`with_cookie_store`](Self::with_cookie_store)).
     pub fn is_closed(&self) -> bool {
         self.inner.is_closed()
     }

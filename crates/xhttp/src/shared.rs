@@ -76,12 +76,9 @@ impl Shared {
     #[cfg(feature = "blocking")]
     pub fn client(self) -> crate::Client {
         static CLIENTS: OnceLock<Mutex<HashMap<Shared, crate::Client>>> = OnceLock::new();
-        cached(
-            &CLIENTS,
-            self,
-            || crate::Client::from_settings(self.config()),
-            crate::Client::is_closed,
-        )
+        cached(&CLIENTS, self, || {
+            crate::Client::from_settings(self.config())
+        })
         .with_cookie_store(fresh_jar())
     }
 
@@ -90,13 +87,8 @@ impl Shared {
     /// connections live on the caller's runtime.)
     pub fn async_client(self) -> AsyncClient {
         static CLIENTS: OnceLock<Mutex<HashMap<Shared, AsyncClient>>> = OnceLock::new();
-        cached(
-            &CLIENTS,
-            self,
-            || AsyncClient::from_settings(self.config()),
-            AsyncClient::is_closed,
-        )
-        .with_cookie_store(fresh_jar())
+        cached(&CLIENTS, self, || AsyncClient::from_settings(self.config()))
+            .with_cookie_store(fresh_jar())
     }
 
     /// A request with `method` to `url` on a [`client`](Self::client), to finish with
@@ -120,23 +112,16 @@ fn fresh_jar() -> Option<Arc<dyn CookieStore>> {
     Some(Arc::new(Jar::new()))
 }
 
-/// The cached client for `key`, made again if a caller closed it (closing one call's
-/// client closes the pool it shares, which must not end the top-level functions for the
-/// rest of the process).
+/// The cached client for `key` (never handed out itself, so never closed: closing a
+/// call's client, made by `with_cookie_store`, leaves the shared pool open).
 fn cached<K: Hash + Eq, C: Clone>(
     cache: &OnceLock<Mutex<HashMap<K, C>>>,
     key: K,
     make: impl FnOnce() -> C,
-    is_closed: impl Fn(&C) -> bool,
 ) -> C {
     let mut clients = cache
         .get_or_init(Mutex::default)
         .lock()
         .unwrap_or_else(PoisonError::into_inner);
-    if let Some(client) = clients.get(&key).filter(|client| !is_closed(client)) {
-        return client.clone();
-    }
-    let client = make();
-    clients.insert(key, client.clone());
-    client
+    clients.entry(key).or_insert_with(make).clone()
 }

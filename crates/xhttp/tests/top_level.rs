@@ -159,22 +159,30 @@ async fn the_async_functions_share_a_pool_and_no_cookies() {
     assert_eq!(server.connections_opened(), 1);
 }
 
-/// Closing the client of one call closes the pool it shares; the next call gets a new
-/// pool instead of `ClientClosed` for the rest of the process. (Its own setting, so
-/// that no other test shares the pool it closes.)
+/// Closing the client of one call ends that call's requests only: the pool it shares
+/// stays open for the other calls, running or later. (Its own setting, so that no other
+/// test shares this pool.)
 #[test]
-fn closing_one_calls_client_does_not_end_the_shared_functions() {
+fn closing_one_calls_client_leaves_the_other_calls_and_the_pool_alone() {
     let server = cookie_server();
     let shared = Shared::new().trust_env(false);
-    let client = shared.client();
-    assert_eq!(client.get(server.url("/a")).send().unwrap().status(), 200);
-    client.close();
-    let error = client.get(server.url("/b")).send().unwrap_err();
+    let (one, other) = (shared.client(), shared.client());
+    assert_eq!(one.get(server.url("/a")).send().unwrap().status(), 200);
+    let mut running = other.get(server.url("/b")).stream().unwrap();
+    one.close();
+    assert!(one.is_closed());
+    let error = one.get(server.url("/c")).send().unwrap_err();
     assert_eq!(error.kind(), ErrorKind::ClientClosed);
+    assert!(!other.is_closed());
+    assert_eq!(running.read().unwrap().as_ref(), b"GET /b 0");
     let response = shared
-        .request(Method::GET, server.url("/c"))
+        .request(Method::GET, server.url("/d"))
         .send()
         .unwrap();
-    assert_eq!(response.text().unwrap(), "GET /c 0");
-    assert_eq!(server.connections_opened(), 2);
+    assert_eq!(response.text().unwrap(), "GET /d 0");
+    assert_eq!(
+        server.connections_opened(),
+        1,
+        "the pool kept its connection"
+    );
 }

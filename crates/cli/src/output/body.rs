@@ -60,8 +60,9 @@ fn is_text_application(subtype: &str) -> bool {
 
 /// The kind of a body with this `Content-Type` (if any). A NUL in the first 8 KiB makes
 /// any body binary; otherwise the type decides: JSON, then the binary families
-/// (`image/*` but SVG, `audio/*`, `video/*`, `font/*`, and `application/*` but the text
-/// types above), then text. Without a type the bytes decide.
+/// (`image/*` but SVG, `audio/*`, `video/*`, `font/*`, known binary `application/*`
+/// types), then text; an unknown `application/*` type is text when it declares a
+/// charset or its bytes are UTF-8. Without a type the bytes decide.
 pub(crate) fn classify(content_type: Option<&str>, body: &[u8]) -> Kind {
     if body.is_empty() {
         return Kind::Empty;
@@ -87,10 +88,49 @@ pub(crate) fn classify(content_type: Option<&str>, body: &[u8]) -> Kind {
         // SVG is XML text even though it is an image.
         "image" => !subtype.ends_with("+xml"),
         "audio" | "video" | "font" => true,
-        "application" => !is_text_application(subtype),
+        // Known archives and documents are binary, known text types text; any other
+        // `application/*` (`x-amz-json-1.1`, `jwt`, `vnd.*`) is text when it declares
+        // a charset or its bytes are UTF-8 (a NUL was ruled out above).
+        "application" if is_text_application(subtype) => false,
+        "application" => {
+            is_binary_application(subtype)
+                || !(content_type.to_ascii_lowercase().contains("charset=")
+                    || std::str::from_utf8(body).is_ok())
+        }
         _ => false,
     };
     if binary { Kind::Binary } else { Kind::Text }
+}
+
+/// `application/*` types that are binary whatever their bytes look like.
+fn is_binary_application(subtype: &str) -> bool {
+    matches!(
+        subtype,
+        "octet-stream"
+            | "zip"
+            | "gzip"
+            | "x-gzip"
+            | "x-bzip2"
+            | "x-xz"
+            | "zstd"
+            | "x-7z-compressed"
+            | "x-rar-compressed"
+            | "x-tar"
+            | "java-archive"
+            | "pdf"
+            | "wasm"
+            | "x-protobuf"
+            | "protobuf"
+            | "vnd.ms-excel"
+            | "cbor"
+            | "msgpack"
+            | "x-msgpack"
+            | "grpc"
+            | "msword"
+            | "x-msdownload"
+            | "x-executable"
+            | "x-sqlite3"
+    ) || subtype.starts_with("vnd.openxmlformats")
 }
 
 /// A body starting with `{` or `[` that parses as JSON.
@@ -152,8 +192,22 @@ mod tests {
 
     #[test]
     fn application_types_are_binary_unless_known_as_text() {
+        // An unknown type: its bytes decide, or a declared charset.
+        assert_eq!(classify(Some("application/x-unknown"), b"abc"), Kind::Text);
+        assert_eq!(
+            classify(Some("application/x-amz-json-1.1"), b"{\"a\": 1}"),
+            Kind::Text
+        );
+        assert_eq!(
+            classify(Some("application/x-unknown"), b"\xff\xfe"),
+            Kind::Binary
+        );
+        assert_eq!(
+            classify(Some("application/x-unknown; charset=latin1"), b"\xe9t\xe9"),
+            Kind::Text
+        );
         for binary in [
-            "application/x-unknown",
+            "application/x-bzip2",
             "application/vnd.ms-excel",
             "application/x-msdownload",
             "application/cbor",

@@ -30,6 +30,11 @@ fn body_server() -> Server {
         "/unknown-application" => respond(
             200,
             &[("content-type", "application/x-unknown")],
+            b"not \xff text".as_slice(),
+        ),
+        "/unknown-text-application" => respond(
+            200,
+            &[("content-type", "application/x-amz-json-1.1")],
             "looks like text",
         ),
         "/yaml" => respond(200, &[("content-type", "application/yaml")], "a: 1\n"),
@@ -177,7 +182,17 @@ fn unknown_application_types_are_binary_and_known_text_ones_are_text() {
         .output()
         .unwrap();
     assert!(
-        stdout(&output).ends_with("\n\n<15 bytes of binary data>\n"),
+        stdout(&output).ends_with("\n\n<10 bytes of binary data>\n"),
+        "{}",
+        stdout(&output)
+    );
+    // An unknown type with UTF-8 text (piped: as it is).
+    let output = xhttp()
+        .arg(server.url("/unknown-text-application"))
+        .output()
+        .unwrap();
+    assert!(
+        stdout(&output).ends_with("\n\nlooks like text\n"),
         "{}",
         stdout(&output)
     );

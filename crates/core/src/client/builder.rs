@@ -94,7 +94,8 @@ impl<C: ClientFlavor> ClientBuilder<C> {
         })
     }
 
-    /// A query parameter added to every request.
+    /// A query parameter added to every request whose URL's query does not have this
+    /// key already (a per-request param replaces it).
     pub fn param(self, key: impl Into<String>, value: impl Into<String>) -> Self {
         let (key, value) = (key.into(), value.into());
         self.with(|config| {

@@ -54,7 +54,7 @@ pub struct ClientConfig<T> {
     pub base_url: Option<Url>,
     /// Sent with every request; a request's header of the same name replaces them all.
     pub headers: Headers,
-    /// Merged into every request's query.
+    /// Merged into every request's query, for keys the URL's own query lacks.
     pub params: QueryParams,
     /// Where cookies are kept: every response's `Set-Cookie` headers go in, every
     /// request's `Cookie` header comes out (unless the request has its own). Default: a

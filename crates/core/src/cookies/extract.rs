@@ -51,11 +51,21 @@ impl Cookies {
 /// public-suffix list, so it refuses what Python's cookie policy (httpx's) refuses: a
 /// domain without an inner dot (`Domain=com`), unless it is the host itself, and a
 /// two-label domain under a two-letter country code whose first label is a common
-/// registry name (`co.uk`, `com.au`). Without this, any site could set cookies for a
-/// whole top-level domain.
+/// registry name (`co.uk`, `com.au`; also, as in Python, a site's own `jobs.ch`).
+/// Without this, any site could set cookies for a whole top-level domain. The domain
+/// is judged as the store will keep it: IDNA-mapped (fullwidth letters are plain ones
+/// there) and without a trailing dot. An empty one is left to the store (host-only).
 fn acceptable_domain(domain: &str, host: Option<&str>) -> bool {
-    let domain = domain.trim_start_matches('.').to_ascii_lowercase();
-    if host.is_some_and(|host| host.eq_ignore_ascii_case(&domain)) {
+    let domain = domain.trim().trim_start_matches('.');
+    if domain.is_empty() {
+        return true;
+    }
+    let Ok(domain) = idna::domain_to_ascii(domain) else {
+        return false;
+    };
+    let domain = domain.strip_suffix('.').unwrap_or(&domain);
+    let host = host.map(|host| host.strip_suffix('.').unwrap_or(host));
+    if host.is_some_and(|host| host.eq_ignore_ascii_case(domain)) {
         return true;
     }
     let labels: Vec<&str> = domain.split('.').collect();
@@ -66,9 +76,9 @@ fn acceptable_domain(domain: &str, host: Option<&str>) -> bool {
                 "co", "ac", "com", "edu", "org", "net", "gov", "mil", "int", "aero", "biz", "cat",
                 "coop", "info", "jobs", "mobi", "museum", "name", "pro", "travel", "eu",
             ];
-            !(top.len() == 2 && REGISTRIES.contains(second))
+            !second.is_empty() && !(top.len() == 2 && REGISTRIES.contains(second))
         }
-        _ => true,
+        labels => labels.iter().all(|label| !label.is_empty()),
     }
 }
 
@@ -120,6 +130,18 @@ mod tests {
             header(&cookies, "http://www.evil.co.uk/").as_deref(),
             Some("own=1")
         );
+        // As the store will keep them: fullwidth letters mapped, a trailing dot dropped.
+        let cookies = jar_from(
+            "http://evil.co.uk/",
+            &[
+                "wide=1; Domain=\u{ff43}\u{ff4f}.uk".as_bytes(),
+                "wide2=1; Domain=co.\u{ff55}\u{ff4b}".as_bytes(),
+            ],
+        );
+        assert_eq!(header(&cookies, "http://bank.co.uk/"), None);
+        let cookies = jar_from("http://evil.com./", &[b"dot=1; Domain=com."]);
+        assert_eq!(header(&cookies, "http://bank.com./"), None);
+        assert_eq!(header(&cookies, "http://bank.com/"), None);
         // A single-label host may name itself.
         let cookies = jar_from("http://intranet/", &[b"a=1; Domain=intranet"]);
         assert_eq!(header(&cookies, "http://intranet/").as_deref(), Some("a=1"));
