@@ -211,10 +211,12 @@ pub(super) fn check_base_url(base: &Url) -> Result<(), Error> {
     if base.is_absolute() {
         return Ok(());
     }
+    // `localhost:8000/v1` parses with `localhost` as its scheme: no host, no scheme
+    // either in the sense meant.
     let missing = if base.scheme().is_empty() {
         "it has no scheme"
     } else {
-        "it has no host"
+        "it has no host (is 'http://' missing?)"
     };
     Err(Error::new(ErrorKind::InvalidUrl).with_message(format!(
         "base_url must be absolute: {missing} (given '{}'; write it as \

@@ -227,11 +227,15 @@ impl Multipart {
         Ok((self.encode(&boundary, by_caller)?, header))
     }
 
-    /// An `InvalidBody` error when `--boundary` occurs in a text field or an in-memory
-    /// part (naming the field, never quoting its value).
+    /// An `InvalidBody` error when a text field or an in-memory part holds a delimiter
+    /// line: `--boundary` at its start or after a CRLF (naming the field, never quoting
+    /// its value). `--boundary` elsewhere breaks nothing.
     fn check_data(&self, boundary: &str) -> Result<(), Error> {
         let delimiter = format!("--{boundary}");
-        let holds = |data: &[u8]| contains(data, delimiter.as_bytes());
+        let after_crlf = format!("\r\n{delimiter}");
+        let holds = |data: &[u8]| {
+            data.starts_with(delimiter.as_bytes()) || contains(data, after_crlf.as_bytes())
+        };
         let texts = self
             .texts
             .iter()

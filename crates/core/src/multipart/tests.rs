@@ -328,16 +328,19 @@ fn a_chosen_boundary_found_in_the_data_is_an_error() {
     assert!(!message.contains("secret-value"), "{message}");
 
     let error = Multipart::new()
-        .part("raw", Part::bytes(&b"\x00--b0"[..]))
+        .part("raw", Part::bytes(&b"--b0\x00"[..]))
         .into_request_body(Some(&HeaderValue::from_static(
             "multipart/form-data; boundary=b0",
         )))
         .unwrap_err();
     assert!(error.to_string().contains("\"raw\""), "{error}");
 
-    // A mere prefix of the delimiter is fine, as is the boundary without its dashes.
+    // A mere prefix of the delimiter is fine, as is the boundary without its dashes,
+    // or with them but not at the start of a line.
     let (bytes, _) = request_body(
-        Multipart::new().boundary("b0").text("t", "-b0 b0 --b"),
+        Multipart::new()
+            .boundary("b0")
+            .text("t", "-b0 b0 --b use --b0 here\n--b0"),
         None,
     );
     assert!(bytes.ends_with(b"--b0--\r\n"));
