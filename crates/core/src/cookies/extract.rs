@@ -76,7 +76,7 @@ fn acceptable_domain(domain: &str, host: Option<&str>) -> bool {
                 "co", "ac", "com", "edu", "org", "net", "gov", "mil", "int", "aero", "biz", "cat",
                 "coop", "info", "jobs", "mobi", "museum", "name", "pro", "travel", "eu",
             ];
-            !second.is_empty() && !(top.len() == 2 && REGISTRIES.contains(second))
+            !second.is_empty() && (top.len() != 2 || !REGISTRIES.contains(second))
         }
         labels => labels.iter().all(|label| !label.is_empty()),
     }

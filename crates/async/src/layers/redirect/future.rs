@@ -133,6 +133,7 @@ impl Unfollowed {
                 // The client's cookies layer writes the header of the request when it is
                 // sent (httpx's next_request has the jar's cookies for the new URL).
                 cookies_from_client: true,
+                method_changed: method != head.method,
             },
         );
         meta.next_request = Some(NextRequest {

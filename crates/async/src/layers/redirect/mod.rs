@@ -15,6 +15,9 @@
 //!   `http://host` to `https://host` upgrade on default ports, as httpx), `Cookie` and
 //!   `Proxy-Authorization`; `Host` is rewritten. `https` to `http` is followed, without
 //!   credentials.
+//! * A Digest `Authorization` is dropped on a hop that changes the method or the request
+//!   target (path and query), even on the same origin: the answer is bound to both
+//!   (httpx keeps it). Basic and Bearer credentials stay on same-origin hops.
 //! * The client's own `Cookie` header (see `RequestContext::cookies_from_client`) is
 //!   dropped on every hop: the cookies layer writes each hop's from the store, so cookies
 //!   set by a redirect response go with the next hop and per-request cookies are not
@@ -314,6 +317,7 @@ impl<B: ReplayBody> Replay<B> {
         let rules = HeaderRules {
             body_dropped,
             cookies_from_client: self.cookies_from_client,
+            method_changed: method != self.method,
         };
         rules::edit_headers(&mut self.headers, &self.url, &target, rules);
         self.cookies_from_client = false;
@@ -341,6 +345,7 @@ impl<B: ReplayBody> Replay<B> {
         let rules = HeaderRules {
             body_dropped,
             cookies_from_client: true,
+            method_changed: method != self.method,
         };
         rules::edit_headers(&mut headers, &self.url, &target, rules);
         let body = match (&self.body, body_dropped) {

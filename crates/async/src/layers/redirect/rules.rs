@@ -64,12 +64,30 @@ pub(super) struct HeaderRules {
     pub(super) body_dropped: bool,
     /// The `Cookie` header is the client's, recomputed per hop from its store.
     pub(super) cookies_from_client: bool,
+    /// The method changes on this hop (a Digest answer is bound to it).
+    pub(super) method_changed: bool,
+}
+
+/// Whether an `Authorization` value is of the Digest scheme (case-insensitive).
+fn is_digest(value: &HeaderValue) -> bool {
+    let bytes = value.as_bytes();
+    let start = bytes
+        .iter()
+        .position(|byte| !matches!(byte, b' ' | b'\t'))
+        .unwrap_or(bytes.len());
+    let rest = &bytes[start..];
+    rest.get(..6)
+        .is_some_and(|scheme| scheme.eq_ignore_ascii_case(b"digest"))
+        && rest.get(6).is_none_or(|byte| matches!(byte, b' ' | b'\t'))
 }
 
 /// Edits `headers` (the previous request's) for the hop from `from` to `to`:
 /// * cross-origin: `Authorization` removed (unless an http->https upgrade of the same
 ///   host on default ports), `Cookie` and `Proxy-Authorization` removed, `Host`
 ///   rewritten;
+/// * a Digest `Authorization` removed when the method or the request target (path and
+///   query) changes: the answer hashes both, so it is wrong for the next request (Basic
+///   and Bearer stay);
 /// * `Cookie` written by the client removed on every hop (the cookies layer writes the
 ///   next one from the store; the request's own cookies are not re-sent, as httpx);
 /// * a dropped body takes `Content-Length`, `Transfer-Encoding` and `Content-Type`
@@ -91,6 +109,11 @@ pub(super) fn edit_headers(headers: &mut HeaderMap, from: &Url, to: &Url, rules:
                 }
             }
         }
+    }
+    if (rules.method_changed || from.raw_path() != to.raw_path())
+        && headers.get(header::AUTHORIZATION).is_some_and(is_digest)
+    {
+        headers.remove(header::AUTHORIZATION);
     }
     if rules.cookies_from_client {
         headers.remove(header::COOKIE);
@@ -143,6 +166,53 @@ mod tests {
         );
         let error = resolve(&previous, &value("http://[::1/")).unwrap_err();
         assert_eq!(error.kind(), ErrorKind::RemoteProtocol);
+    }
+
+    #[test]
+    fn a_digest_answer_goes_only_where_its_method_and_target_stay() {
+        let digest = r#"Digest username="u", realm="r", nonce="n", uri="/a", response="x""#;
+        let rules = |method_changed| HeaderRules {
+            body_dropped: false,
+            cookies_from_client: false,
+            method_changed,
+        };
+        let cases = [
+            // (authorization, from, to, method changed, kept)
+            (digest, "http://h/a", "http://h/b", false, false),
+            (digest, "http://h/a", "http://h/a?x=1", false, false),
+            (digest, "http://h/a?x=1", "http://h/a?x=2", false, false),
+            (digest, "http://h/a", "http://h/a", true, false),
+            (digest, "http://h/a", "https://h/a", false, true),
+            (digest, "http://h/a", "http://h:80/a#frag", false, true),
+            (digest, "http://h/a", "http://h/a", false, true),
+            (
+                "digest\tusername=\"u\"",
+                "http://h/a",
+                "http://h/b",
+                false,
+                false,
+            ),
+            (
+                "  DIGEST username=\"u\"",
+                "http://h/a",
+                "http://h/a",
+                true,
+                false,
+            ),
+            ("Basic dTpw", "http://h/a", "http://h/b", true, true),
+            ("Bearer t", "http://h/a", "http://h/b", true, true),
+            ("Digestive x", "http://h/a", "http://h/b", true, true),
+        ];
+        for (value, from, to, method_changed, kept) in cases {
+            let mut headers = HeaderMap::new();
+            headers.insert(header::AUTHORIZATION, HeaderValue::from_static(value));
+            edit_headers(&mut headers, &url(from), &url(to), rules(method_changed));
+            assert_eq!(
+                headers.contains_key(header::AUTHORIZATION),
+                kept,
+                "{value} {from} -> {to} method changed: {method_changed}"
+            );
+        }
     }
 
     #[test]

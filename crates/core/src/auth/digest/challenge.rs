@@ -1,7 +1,5 @@
 //! Parsing a `WWW-Authenticate: Digest ...` challenge (RFC 7616 §3.3).
 
-use std::borrow::Cow;
-
 use super::algorithm::Algorithm;
 use super::error::DigestError;
 use crate::Error;
@@ -28,17 +26,105 @@ pub(super) struct Challenge {
     pub(super) qop: Qop,
 }
 
-/// The first `WWW-Authenticate` value of the Digest scheme (case-insensitive), as httpx.
-pub(super) fn find(headers: &Headers) -> Option<Cow<'_, str>> {
-    headers
-        .get_all(http::header::WWW_AUTHENTICATE)
-        .find(|value| {
-            let value = value.trim_start();
-            value
-                .get(..6)
-                .is_some_and(|scheme| scheme.eq_ignore_ascii_case("digest"))
-                && value[6..].starts_with([' ', '\t'])
-        })
+/// The Digest challenge to answer: the first one xhttp can answer among every
+/// `WWW-Authenticate` value and every challenge within a value (a value may list
+/// several, RFC 9110 §11.6.1); when none can be answered, the error of the first Digest
+/// challenge. `None` when there is no Digest challenge (the scheme followed by
+/// something), as httpx.
+pub(super) fn select(headers: &Headers) -> Option<Result<Challenge, Error>> {
+    let mut first_error = None;
+    for value in headers.get_all(http::header::WWW_AUTHENTICATE) {
+        for text in challenges(&value) {
+            if !is_digest(text) {
+                continue;
+            }
+            match parse(text) {
+                Ok(challenge) => return Some(Ok(challenge)),
+                Err(error) => {
+                    first_error.get_or_insert(error);
+                }
+            }
+        }
+    }
+    first_error.map(Err)
+}
+
+/// Whether a challenge is of the Digest scheme (case-insensitive) with something after
+/// the scheme.
+fn is_digest(challenge: &str) -> bool {
+    challenge
+        .get(..6)
+        .is_some_and(|scheme| scheme.eq_ignore_ascii_case("digest"))
+        && challenge
+            .get(6..)
+            .is_some_and(|rest| rest.starts_with([' ', '\t']))
+}
+
+/// The challenges of one `WWW-Authenticate` value, each from its scheme to the end of
+/// its last parameter, trimmed. The value is a comma-separated list (commas inside
+/// quoted strings do not count) whose items are either `name=value` parameters of the
+/// challenge before them or the start of a new challenge (`scheme`, `scheme token68`,
+/// `scheme name=value`). Items before the first scheme are ignored.
+fn challenges(value: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut current: Option<(usize, usize)> = None;
+    for (start, end) in items(value) {
+        let item = &value[start..end];
+        if starts_challenge(item) {
+            if let Some((from, to)) = current.replace((start, end)) {
+                out.push(&value[from..to]);
+            }
+        } else if let Some(range) = current.as_mut() {
+            range.1 = end;
+        }
+    }
+    if let Some((from, to)) = current {
+        out.push(&value[from..to]);
+    }
+    out
+}
+
+/// The byte ranges of the non-empty, trimmed items of a comma-separated list, commas in
+/// quoted strings (where `\` escapes the next character) not separating; an unclosed
+/// quoted string runs to the end.
+fn items(value: &str) -> Vec<(usize, usize)> {
+    let mut ranges = Vec::new();
+    let mut push = |start: usize, end: usize| {
+        let item = &value[start..end];
+        let trimmed = item.trim_matches([' ', '\t']);
+        if !trimmed.is_empty() {
+            let from = start + (item.len() - item.trim_start_matches([' ', '\t']).len());
+            ranges.push((from, from + trimmed.len()));
+        }
+    };
+    let mut start = 0;
+    let mut quoted = false;
+    let mut chars = value.char_indices();
+    while let Some((index, c)) = chars.next() {
+        match c {
+            '"' => quoted = !quoted,
+            '\\' if quoted => {
+                chars.next();
+            }
+            ',' if !quoted => {
+                push(start, index);
+                start = index + 1;
+            }
+            _ => {}
+        }
+    }
+    push(start, value.len());
+    ranges
+}
+
+/// Whether a list item starts a challenge: a token not followed by `=` (after optional
+/// whitespace).
+fn starts_challenge(item: &str) -> bool {
+    let token_end = item.find(['=', ' ', '\t', '"']).unwrap_or(item.len());
+    token_end > 0
+        && !item[token_end..]
+            .trim_start_matches([' ', '\t'])
+            .starts_with('=')
 }
 
 /// Parses a `Digest ...` header value: a typed `RemoteProtocol` error when it is not a
@@ -339,17 +425,106 @@ mod tests {
         assert!(error.to_string().contains("'SHA-384'"), "{error}");
     }
 
+    fn select_from(values: &[&str]) -> Option<Result<Challenge, Error>> {
+        let headers =
+            Headers::try_from_iter(values.iter().map(|value| ("www-authenticate", *value)))
+                .unwrap();
+        select(&headers)
+    }
+
     #[test]
     fn the_first_digest_header_is_found_among_several() {
-        let headers = Headers::try_from_iter([
-            ("www-authenticate", r#"Basic realm="b""#),
-            ("www-authenticate", "Digestive realm=x"),
-            ("WWW-Authenticate", r#"digest realm="d1", nonce="1""#),
-            ("www-authenticate", r#"Digest realm="d2", nonce="2""#),
+        let challenge = select_from(&[
+            r#"Basic realm="b""#,
+            "Digestive realm=x",
+            "Digest",
+            r#"digest realm="d1", nonce="1""#,
+            r#"Digest realm="d2", nonce="2""#,
         ])
+        .unwrap()
         .unwrap();
-        assert_eq!(find(&headers).unwrap(), r#"digest realm="d1", nonce="1""#);
-        assert!(find(&Headers::new()).is_none());
+        assert_eq!(challenge.realm, "d1");
+        assert!(select(&Headers::new()).is_none());
+        assert!(select_from(&[r#"Basic realm="b""#, "Digest", "Digestive a=b"]).is_none());
+    }
+
+    #[test]
+    fn an_unsupported_first_digest_challenge_gives_way_to_a_supported_one() {
+        for first in [
+            r#"Digest realm="r", nonce="n", algorithm=SHA-384"#,
+            r#"Digest realm="r", nonce="n", qop="auth-int""#,
+            r#"Digest realm="r""#,
+        ] {
+            let challenge = select_from(&[first, r#"Digest realm="ok", nonce="n2", qop=auth"#])
+                .unwrap()
+                .unwrap();
+            assert_eq!(
+                (challenge.realm.as_str(), challenge.nonce.as_str()),
+                ("ok", "n2"),
+                "{first}"
+            );
+        }
+    }
+
+    #[test]
+    fn without_a_supported_one_the_first_digest_error_is_reported() {
+        let error = select_from(&[
+            r#"Basic realm="b""#,
+            r#"Digest realm="r", nonce="n", algorithm=SHA-384"#,
+            r#"Digest realm="r", nonce="n", qop="auth-int""#,
+        ])
+        .unwrap()
+        .unwrap_err();
+        let source = error
+            .source()
+            .and_then(|source| source.downcast_ref::<DigestError>());
+        assert_eq!(source, Some(&DigestError::UnsupportedAlgorithm));
+    }
+
+    #[test]
+    fn several_challenges_in_one_header() {
+        let challenge = select_from(&[r#"Basic realm="x", Digest realm="r", nonce="n""#])
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            (challenge.realm.as_str(), challenge.nonce.as_str()),
+            ("r", "n")
+        );
+        // Commas in quoted strings do not split; the first answerable one wins, and a
+        // challenge ends where the next scheme begins.
+        let challenge = select_from(&[concat!(
+            r#"Newauth realm="apps, "x"", type=1, title="Login, please", "#,
+            r#"Digest realm="a, b", nonce="n1", algorithm=SHA-384, "#,
+            r#"Bearer, Digest realm = "c, d" , nonce="n2", qop="auth, auth-int", "#,
+            r#"Basic realm="z, y""#
+        )])
+        .unwrap()
+        .unwrap();
+        assert_eq!(
+            (challenge.realm.as_str(), challenge.nonce.as_str()),
+            ("c, d", "n2")
+        );
+        assert_eq!(challenge.qop, Qop::Auth);
+    }
+
+    #[test]
+    fn challenges_are_split_at_schemes() {
+        assert_eq!(
+            challenges(
+                r#" , a=1, Basic realm="x,y" , Bearer,Digest realm="r",nonce=n, Negotiate abc==,"#
+            ),
+            [
+                r#"Basic realm="x,y""#,
+                "Bearer",
+                r#"Digest realm="r",nonce=n"#,
+                "Negotiate abc=="
+            ]
+        );
+        assert_eq!(
+            challenges(r#"Digest realm="unclosed, nonce=n"#),
+            [r#"Digest realm="unclosed, nonce=n"#]
+        );
+        assert!(challenges("").is_empty());
     }
 
     proptest::proptest! {
@@ -362,6 +537,16 @@ mod tests {
         #[test]
         fn no_parameter_soup_panics(text in "[a-z=\",\\\\ \t]{0,512}") {
             let _ = parse(&format!("Digest {text}"));
+            let _ = challenges(&text);
+            let _ = select_from(&[&text, &format!("Digest {text}")]);
+        }
+
+        #[test]
+        fn no_challenge_list_panics(text in "\\PC{0,2048}") {
+            let _ = challenges(&text);
+            if let Ok(headers) = Headers::try_from_iter([("www-authenticate", text.as_str())]) {
+                let _ = select(&headers);
+            }
         }
     }
 }

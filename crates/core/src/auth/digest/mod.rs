@@ -27,12 +27,16 @@ use crate::{Error, ErrorKind, Request};
 /// * Algorithms: `MD5`, `SHA` (SHA-1), `SHA-256`, `SHA-512`, `SHA-512-256`, each also
 ///   as `-sess`. `qop=auth` is used when offered; a challenge without `qop` gets the
 ///   RFC 2069 response.
-/// * The challenge is remembered by this value (and its clones): later requests are
-///   sent pre-authenticated with the nonce count incremented (`nc=00000002`, ...); a
-///   new `401` challenge replaces it and the count starts again at `00000001`.
-/// * A challenge xhttp cannot answer (no `nonce`, unparsable, an unknown algorithm,
-///   only `qop=auth-int`) fails the request with a `RemoteProtocol` error whose
-///   source is a [`DigestError`].
+/// * The challenge is remembered by this value (and its clones) for the origin
+///   (scheme, host, port) of the request it answered: later requests to that origin,
+///   and only to it, are sent pre-authenticated with the nonce count incremented
+///   (`nc=00000002`, ...); a new `401` challenge from that origin replaces it and the
+///   count starts again at `00000001`. The challenges of the 16 most recently used
+///   origins are kept.
+/// * Among the `WWW-Authenticate` headers, and the challenges within each, the first
+///   Digest challenge xhttp can answer is used. When none can be (no `nonce`,
+///   unparsable, an unknown algorithm, only `qop=auth-int`), the request fails with a
+///   `RemoteProtocol` error whose source is the [`DigestError`] of the first one.
 ///
 /// `Debug` never shows the password.
 ///
@@ -47,15 +51,41 @@ pub struct DigestAuth {
     shared: Arc<Shared>,
 }
 
+/// How many origins a [`DigestAuth`] remembers a challenge for: answering a challenge
+/// from one more origin forgets the least recently used one.
+const REMEMBERED_ORIGINS: usize = 16;
+
 /// The credentials and the state shared by every flow of one `DigestAuth`.
 struct Shared {
     username: String,
     password: String,
-    last: Mutex<Option<Remembered>>,
+    /// The remembered challenges, least recently used first, at most
+    /// [`REMEMBERED_ORIGINS`], one per origin.
+    remembered: Mutex<Vec<Remembered>>,
 }
 
-/// The last challenge and the nonce count to use next with it.
+/// Scheme, host (ASCII, lower case) and effective port: where a challenge applies.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Origin {
+    scheme: String,
+    host: String,
+    port: Option<u16>,
+}
+
+impl Origin {
+    fn of(request: &Request) -> Origin {
+        let url = request.url();
+        Origin {
+            scheme: url.scheme().to_owned(),
+            host: url.raw_host().to_ascii_lowercase(),
+            port: url.port_or_known_default(),
+        }
+    }
+}
+
+/// The last challenge of an origin and the nonce count to use next with it.
 struct Remembered {
+    origin: Origin,
     challenge: Arc<Challenge>,
     next_count: u32,
 }
@@ -67,7 +97,7 @@ impl DigestAuth {
             shared: Arc::new(Shared {
                 username: username.into(),
                 password: password.into(),
-                last: Mutex::new(None),
+                remembered: Mutex::new(Vec::new()),
             }),
         }
     }
@@ -81,25 +111,39 @@ impl DigestAuth {
 impl Shared {
     /// The remembered state; a poisoned lock is still usable (the state is always
     /// consistent between statements).
-    fn last(&self) -> MutexGuard<'_, Option<Remembered>> {
-        self.last
+    fn remembered(&self) -> MutexGuard<'_, Vec<Remembered>> {
+        self.remembered
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    /// The nonce count to use now with the remembered challenge, and that challenge.
-    fn next_use(&self) -> Option<(Arc<Challenge>, u32)> {
-        let mut last = self.last();
-        let remembered = last.as_mut()?;
-        let count = remembered.next_count;
-        remembered.next_count = count.wrapping_add(1).max(1);
-        Some((Arc::clone(&remembered.challenge), count))
+    /// The challenge remembered for `origin` and the nonce count to use now with it
+    /// (the origin becomes the most recently used).
+    fn next_use(&self, origin: &Origin) -> Option<(Arc<Challenge>, u32)> {
+        let mut remembered = self.remembered();
+        let index = remembered
+            .iter()
+            .position(|entry| entry.origin == *origin)?;
+        let mut entry = remembered.remove(index);
+        let count = entry.next_count;
+        entry.next_count = count.wrapping_add(1).max(1);
+        let challenge = Arc::clone(&entry.challenge);
+        remembered.push(entry);
+        Some((challenge, count))
     }
 
-    /// Remembers a new challenge, to be used now with nonce count 1.
-    fn replace(&self, challenge: Challenge) -> Arc<Challenge> {
+    /// Remembers a new challenge for `origin` (replacing its previous one, forgetting
+    /// the least recently used origin past [`REMEMBERED_ORIGINS`]), to be used now with
+    /// nonce count 1.
+    fn replace(&self, origin: Origin, challenge: Challenge) -> Arc<Challenge> {
         let challenge = Arc::new(challenge);
-        *self.last() = Some(Remembered {
+        let mut remembered = self.remembered();
+        remembered.retain(|entry| entry.origin != origin);
+        if remembered.len() >= REMEMBERED_ORIGINS {
+            remembered.remove(0);
+        }
+        remembered.push(Remembered {
+            origin,
             challenge: Arc::clone(&challenge),
             next_count: 2,
         });
@@ -143,7 +187,7 @@ struct DigestFlow {
 
 impl AuthFlow for DigestFlow {
     fn authenticate(&mut self, request: &mut Request) -> Result<(), Error> {
-        if let Some((challenge, count)) = self.shared.next_use() {
+        if let Some((challenge, count)) = self.shared.next_use(&Origin::of(request)) {
             let value = self.shared.header(&challenge, request, count)?;
             set_authorization(request, value);
         }
@@ -158,10 +202,10 @@ impl AuthFlow for DigestFlow {
         if self.answered || response.status() != http::StatusCode::UNAUTHORIZED {
             return Ok(None);
         }
-        let Some(value) = challenge::find(response.headers()) else {
+        let Some(challenge) = challenge::select(response.headers()) else {
             return Ok(None);
         };
-        let challenge = self.shared.replace(challenge::parse(&value)?);
+        let challenge = self.shared.replace(Origin::of(request), challenge?);
         self.answered = true;
         let mut next = request.try_clone().ok_or_else(|| {
             Error::new(ErrorKind::StreamConsumed)
@@ -247,15 +291,11 @@ fn quoted(out: &mut String, name: &str, value: &str) {
 
 impl fmt::Debug for DigestAuth {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let nonce_count = self
-            .shared
-            .last()
-            .as_ref()
-            .map(|remembered| remembered.next_count);
+        let origins = self.shared.remembered().len();
         f.debug_struct("DigestAuth")
             .field("username", &self.shared.username)
             .field("password", &"[secure]")
-            .field("next_nonce_count", &nonce_count)
+            .field("remembered_origins", &origins)
             .finish()
     }
 }

@@ -208,6 +208,112 @@ fn a_401_is_answered_once_and_the_challenge_reused_with_counting() {
 }
 
 #[test]
+fn pre_authentication_stays_on_the_challenged_origin() {
+    let auth = DigestAuth::new("user", "pass");
+    let server = Server::new("n1");
+    let (sent, _) = exchange(&auth, get("https://a.corp/"), |r| server.answer(r)).unwrap();
+    assert_eq!(sent.len(), 2);
+
+    // Other origins (host, scheme or port) get no credentials up front.
+    for url in [
+        "http://b.example/",
+        "http://a.corp/",
+        "https://a.corp:8443/",
+        "https://sub.a.corp/",
+    ] {
+        let (sent, _) = exchange(&auth, get(url), |_| (StatusCode::OK, Headers::new())).unwrap();
+        assert_eq!(authorization(&sent[0]), None, "{url}");
+    }
+    // The challenged origin (however spelled) does, its count going on.
+    for (url, nc) in [
+        ("https://a.corp/other?x=1", "00000002"),
+        ("https://A.CORP:443/", "00000003"),
+    ] {
+        let (sent, _) = exchange(&auth, get(url), |r| server.answer(r)).unwrap();
+        assert_eq!(sent.len(), 1, "{url}");
+        assert_eq!(field(&authorization(&sent[0]).unwrap(), "nc"), nc, "{url}");
+    }
+
+    // A challenge from a second origin is remembered beside the first.
+    let other = Server::new("n2");
+    exchange(&auth, get("http://b.example/"), |r| other.answer(r)).unwrap();
+    let (sent, _) = exchange(&auth, get("http://b.example/"), |r| other.answer(r)).unwrap();
+    let second = authorization(&sent[0]).unwrap();
+    assert_eq!(
+        (field(&second, "nonce"), field(&second, "nc")),
+        ("n2".into(), "00000002".into())
+    );
+    let (sent, _) = exchange(&auth, get("https://a.corp/"), |r| server.answer(r)).unwrap();
+    let first = authorization(&sent[0]).unwrap();
+    assert_eq!(
+        (field(&first, "nonce"), field(&first, "nc")),
+        ("n1".into(), "00000004".into())
+    );
+}
+
+#[test]
+fn the_least_recently_used_origin_is_forgotten_past_the_bound() {
+    let auth = DigestAuth::new("user", "pass");
+    let server = Server::new("n");
+    let url = |index: usize| format!("http://h{index}.example/");
+    for index in 0..REMEMBERED_ORIGINS {
+        exchange(&auth, get(&url(index)), |r| server.answer(r)).unwrap();
+    }
+    // h0 used again: h1 is now the least recently used.
+    let (sent, _) = exchange(&auth, get(&url(0)), |r| server.answer(r)).unwrap();
+    assert_eq!(sent.len(), 1);
+    exchange(&auth, get(&url(REMEMBERED_ORIGINS)), |r| server.answer(r)).unwrap();
+    assert_eq!(auth.shared.remembered().len(), REMEMBERED_ORIGINS);
+    let (sent, _) = exchange(&auth, get(&url(1)), |r| server.answer(r)).unwrap();
+    assert_eq!(sent.len(), 2, "h1 was forgotten");
+    let (sent, _) = exchange(&auth, get(&url(0)), |r| server.answer(r)).unwrap();
+    assert_eq!(sent.len(), 1, "h0 was kept");
+}
+
+#[test]
+fn a_supported_challenge_after_an_unsupported_one_is_answered() {
+    for first in [
+        r#"Digest realm="r", nonce="bad", algorithm=SHA-384"#,
+        r#"Digest realm="r", nonce="bad", qop="auth-int""#,
+    ] {
+        let auth = DigestAuth::new("user", "pass");
+        let (sent, status) = exchange(&auth, get("http://h/"), |request| {
+            if authorization(request).is_some() {
+                return (StatusCode::OK, Headers::new());
+            }
+            let headers = Headers::try_from_iter([
+                ("www-authenticate", first),
+                (
+                    "www-authenticate",
+                    r#"Digest realm="r", nonce="good", qop=auth"#,
+                ),
+            ])
+            .unwrap();
+            (StatusCode::UNAUTHORIZED, headers)
+        })
+        .unwrap();
+        assert_eq!((sent.len(), status), (2, StatusCode::OK), "{first}");
+        assert_eq!(field(&authorization(&sent[1]).unwrap(), "nonce"), "good");
+    }
+    // Several challenges in one header.
+    let auth = DigestAuth::new("user", "pass");
+    let (sent, status) = exchange(&auth, get("http://h/"), |request| {
+        if authorization(request).is_some() {
+            return (StatusCode::OK, Headers::new());
+        }
+        let headers = Headers::try_from_iter([(
+            "www-authenticate",
+            r#"Basic realm="x, y", Digest realm="r", nonce="n""#,
+        )])
+        .unwrap();
+        (StatusCode::UNAUTHORIZED, headers)
+    })
+    .unwrap();
+    assert_eq!((sent.len(), status), (2, StatusCode::OK));
+    assert_eq!(field(&authorization(&sent[1]).unwrap(), "realm"), "r");
+}
+
+#[test]
 fn a_second_401_ends_the_flow() {
     let auth = DigestAuth::new("user", "wrong");
     let mut calls = 0;
@@ -240,7 +346,7 @@ fn responses_that_are_not_digest_401s_end_the_flow() {
             exchange(&auth, get("http://h/"), |_| (status, headers.clone())).unwrap();
         assert_eq!((sent.len(), final_status), (1, status));
     }
-    assert!(auth.shared.last().is_none());
+    assert!(auth.shared.remembered().is_empty());
 }
 
 #[test]

@@ -18,6 +18,18 @@ pub enum NetRcError {
         /// What the operating system said.
         source: io::Error,
     },
+    /// The default file (`$HOME/.netrc`, on Unix) holds a password but another user
+    /// owns it or its group or others have access to it: it is refused, as Python's
+    /// `netrc` (which httpx uses) refuses it. `chmod 600` the file (and `chown` it when
+    /// it is another user's).
+    Insecure {
+        /// The file.
+        path: PathBuf,
+        /// Its permission bits (`st_mode & 0o7777`).
+        mode: u32,
+        /// Whether another user owns it.
+        foreign_owner: bool,
+    },
 }
 
 impl fmt::Display for NetRcError {
@@ -33,6 +45,24 @@ impl fmt::Display for NetRcError {
                     path.display()
                 )
             }
+            NetRcError::Insecure {
+                path,
+                foreign_owner: true,
+                ..
+            } => write!(
+                f,
+                "refusing the .netrc file '{0}': it holds passwords but belongs to another \
+                 user; make it yours and private to you (chown \"$USER\" '{0}' && chmod 600 \
+                 '{0}')",
+                path.display()
+            ),
+            NetRcError::Insecure { path, mode, .. } => write!(
+                f,
+                "refusing the .netrc file '{0}': it holds passwords but its permissions \
+                 ({mode:04o}) give other users access; make it private to you (chmod 600 \
+                 '{0}')",
+                path.display()
+            ),
         }
     }
 }
@@ -40,7 +70,7 @@ impl fmt::Display for NetRcError {
 impl std::error::Error for NetRcError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            NetRcError::NoHome => None,
+            NetRcError::NoHome | NetRcError::Insecure { .. } => None,
             NetRcError::Read { source, .. } => Some(source),
         }
     }

@@ -88,11 +88,39 @@ impl NetRc {
 
     /// The entry of `host` (ASCII case-insensitive), else the `default` entry.
     pub fn get(&self, host: &str) -> Option<&NetRcEntry> {
+        self.machine(host).or(self.default.as_ref())
+    }
+
+    /// The `machine` entry of `host` (ASCII case-insensitive), without falling back to
+    /// the `default` entry.
+    ///
+    /// ```
+    /// use xhttp_core::auth::NetRc;
+    ///
+    /// let netrc = NetRc::parse("machine a.org password p\ndefault password d\n");
+    /// assert_eq!(netrc.machine("A.org").unwrap().password(), "p");
+    /// assert!(netrc.machine("b.org").is_none());
+    /// assert_eq!(netrc.default_entry().unwrap().password(), "d");
+    /// ```
+    pub fn machine(&self, host: &str) -> Option<&NetRcEntry> {
         self.machines
             .iter()
             .find(|(name, _)| name.eq_ignore_ascii_case(host))
             .map(|(_, entry)| entry)
-            .or(self.default.as_ref())
+    }
+
+    /// The `default` entry, when there is one.
+    pub fn default_entry(&self) -> Option<&NetRcEntry> {
+        self.default.as_ref()
+    }
+
+    /// Whether some entry (a `machine` or the `default`) has a non-empty password.
+    pub(super) fn has_password(&self) -> bool {
+        self.machines
+            .iter()
+            .map(|(_, entry)| entry)
+            .chain(self.default.as_ref())
+            .any(|entry| !entry.password.is_empty())
     }
 
     /// How many `machine` entries there are.
