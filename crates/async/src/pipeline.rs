@@ -82,12 +82,16 @@ impl Pipeline {
             decompression = decompression.max_decoded_size(limit);
         }
         let hop = decompression.layer(traced(hop));
-        let hop = HooksLayer::new(config.hooks.clone()).layer(CookieLayer::new(store).layer(hop));
+        // Hooks and auth read bodies before the caller gets the response: the client's
+        // read limit applies to those reads too.
+        let hooks = HooksLayer::new(config.hooks.clone()).read_limit(config.max_response_body);
+        let hop = hooks.layer(CookieLayer::new(store).layer(hop));
         let hop = RetryLayer::optional(config.retry.clone()).layer(hop);
         let redirects = RedirectLayer::new()
             .policy(Standard::new(config.max_redirects))
             .follow(config.follow_redirects);
-        let stack = AuthLayer::new().layer(redirects.layer(hop));
+        let auth = AuthLayer::new().read_limit(config.max_response_body);
+        let stack = auth.layer(redirects.layer(hop));
         if config.layers_per_request.is_empty() {
             return Pipeline::Direct(stack);
         }

@@ -3,10 +3,12 @@
 
 use std::fmt;
 use std::future::poll_fn;
+use std::pin::Pin;
 use std::sync::{Arc, Mutex, PoisonError};
-use std::task::{Context, Poll};
+use std::task::{Context, Poll, ready};
 
 use bytes::Bytes;
+use http_body::{Frame, SizeHint};
 use http_body_util::BodyExt;
 use tower_service::Service;
 use xhttp_core::{Body, BoxError, Error, ErrorKind, RequestContext, TraceKind};
@@ -32,6 +34,16 @@ use crate::observe::CountedBody;
 ///   wanting another body type can convert with `tower::ServiceBuilder::map_request`.
 /// * The service is cloned for each request (tower's `poll_ready` then `call`) and need
 ///   not be `Sync`.
+/// * **`Content-Length`**, as a server (hyper) would add it: when the app's response
+///   has neither `Content-Length` nor `Transfer-Encoding` and its body's `size_hint` is
+///   exact, the length is added (not for a `HEAD` request, nor a 1xx, 204 or 304
+///   response) and kept on the body, so download progress has a total. A body that
+///   then runs longer or shorter than its hint fails with an `App` error.
+/// * **Timeouts do not apply**: the client's read, write, pool and total timeouts are
+///   enforced by its HTTP exchange, which an in-process app never goes through (connect
+///   timeouts have nothing to time either). An app that never answers, or a body that
+///   never ends, waits for ever: bound it yourself (say, `tokio::time::timeout` around
+///   the call, or a timeout layer in the app).
 ///
 /// With the **blocking** client, the app's futures run on the calling thread (inside
 /// the client's private runtime's context, where `tokio::spawn` and timers work), as
@@ -149,11 +161,22 @@ where
             };
             match answered.await {
                 Ok(response) => {
-                    let (parts, body) = response.into_parts();
+                    let (mut parts, body) = response.into_parts();
                     let body = if head {
                         Body::empty()
                     } else {
-                        Body::from_stream(body.map_err(app_body_error))
+                        match announced_length(&parts, &body) {
+                            Some(length) => {
+                                parts
+                                    .headers
+                                    .insert(http::header::CONTENT_LENGTH, length.into());
+                                Body::from_stream_with_length(
+                                    ExactBody::new(body.map_err(app_body_error), length),
+                                    length,
+                                )
+                            }
+                            None => Body::from_stream(body.map_err(app_body_error)),
+                        }
                     };
                     Ok(http::Response::from_parts(parts, body))
                 }
@@ -167,6 +190,95 @@ where
                 }
             }
         })
+    }
+}
+
+/// The `Content-Length` a server would add to the app's response: its body's exact
+/// size hint, when the app framed the body neither way and the status may carry one.
+fn announced_length<B: http_body::Body>(parts: &http::response::Parts, body: &B) -> Option<u64> {
+    let framed = parts.headers.contains_key(http::header::CONTENT_LENGTH)
+        || parts.headers.contains_key(http::header::TRANSFER_ENCODING);
+    let bodiless = parts.status.is_informational()
+        || parts.status == http::StatusCode::NO_CONTENT
+        || parts.status == http::StatusCode::NOT_MODIFIED;
+    if framed || bodiless {
+        return None;
+    }
+    body.size_hint().exact()
+}
+
+pin_project_lite::pin_project! {
+    /// The app's body held to the length announced for it: running longer or ending
+    /// shorter is an `App` error (what a server's framing check would make of it), never
+    /// a body that contradicts its `Content-Length`.
+    struct ExactBody<B> {
+        #[pin]
+        inner: B,
+        length: u64,
+        remaining: u64,
+        failed: bool,
+    }
+}
+
+impl<B> ExactBody<B> {
+    fn new(inner: B, length: u64) -> ExactBody<B> {
+        ExactBody {
+            inner,
+            length,
+            remaining: length,
+            failed: false,
+        }
+    }
+}
+
+fn length_mismatch(what: &str, length: u64) -> Error {
+    Error::new(ErrorKind::App).with_message(format!(
+        "the in-process app's response body is {what} than the {length} bytes its size \
+         hint announced (sent as Content-Length)"
+    ))
+}
+
+impl<B> http_body::Body for ExactBody<B>
+where
+    B: http_body::Body<Data = Bytes, Error = Error>,
+{
+    type Data = Bytes;
+    type Error = Error;
+
+    fn poll_frame(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, Error>>> {
+        let this = self.project();
+        if *this.failed {
+            return Poll::Ready(None);
+        }
+        let polled = ready!(this.inner.poll_frame(cx));
+        let mismatch = match &polled {
+            Some(Ok(frame)) => match frame.data_ref() {
+                Some(data) if data.len() as u64 > *this.remaining => Some("longer"),
+                Some(data) => {
+                    *this.remaining -= data.len() as u64;
+                    None
+                }
+                None => None,
+            },
+            None if *this.remaining > 0 => Some("shorter"),
+            _ => None,
+        };
+        if let Some(what) = mismatch {
+            *this.failed = true;
+            return Poll::Ready(Some(Err(length_mismatch(what, *this.length))));
+        }
+        Poll::Ready(polled)
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.failed || (self.remaining == 0 && self.inner.is_end_stream())
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        SizeHint::with_exact(self.remaining)
     }
 }
 

@@ -125,6 +125,11 @@ impl<F: Flavor> Response<F> {
 
     /// The in-flight form: an unread body stays unread, a read one is in memory, and the
     /// [`ResponseMeta`] travels as one extension.
+    ///
+    /// A body that was streamed (in part or in full, decoded or raw) without being read,
+    /// or closed before it was read, becomes a body whose reading fails with
+    /// `StreamConsumed` or `StreamClosed`: what is left of it never passes for the
+    /// whole body.
     pub fn into_http(self) -> http::Response<Body> {
         let mut response = http::Response::new(self.state.into_body());
         *response.status_mut() = self.status;

@@ -204,13 +204,35 @@ impl BodyState {
         });
     }
 
-    /// Gives back the unread body, for turning the response into its in-flight form.
+    /// Gives back the body, for turning the response into its in-flight form: a read
+    /// body in memory, an untouched one as it is. A body taken by an iterator (in part
+    /// or whole, decoded or raw) or closed before it was read becomes a body whose first
+    /// poll fails with `StreamConsumed` or `StreamClosed` (httpx's errors for reading
+    /// such a response again): what is left of it must not pass for the whole body.
     pub(crate) fn into_body(self) -> Body {
-        match (self.content, self.body) {
-            (Some(content), _) => Body::from_bytes(content),
-            (None, Some(body)) => body,
-            (None, None) => Body::empty(),
+        if let Some(content) = self.content {
+            return Body::from_bytes(content);
         }
+        if self.not_kept {
+            return Body::from_stream(Gone::new(
+                ErrorKind::ResponseNotRead,
+                "this earlier response's body was larger than the history keeps and was not kept",
+            ));
+        }
+        if self.consumed {
+            return Body::from_stream(Gone::new(
+                ErrorKind::StreamConsumed,
+                "the response body was already streamed (by an event hook or a layer) before \
+                 the response was handed on; read() it there to keep it",
+            ));
+        }
+        if self.closed {
+            return Body::from_stream(Gone::new(
+                ErrorKind::StreamClosed,
+                "the response body was closed (by an event hook or a layer) before it was read",
+            ));
+        }
+        self.body.unwrap_or_else(Body::empty)
     }
 
     /// Starts an iterator over the body; returns the bytes to serve from memory when the
@@ -345,6 +367,38 @@ impl BodyState {
             meta.elapsed = meta.started.map(|started| now - started);
         }
         meta.timings.mark_body_end(now, meta.started);
+    }
+}
+
+/// The body of a response whose body was taken or closed: its first poll fails with
+/// the error saying so, then it ends.
+#[derive(Debug)]
+struct Gone {
+    error: Option<(ErrorKind, &'static str)>,
+}
+
+impl Gone {
+    fn new(kind: ErrorKind, message: &'static str) -> Gone {
+        Gone {
+            error: Some((kind, message)),
+        }
+    }
+}
+
+impl http_body::Body for Gone {
+    type Data = Bytes;
+    type Error = Error;
+
+    fn poll_frame(
+        self: Pin<&mut Self>,
+        _: &mut Context<'_>,
+    ) -> Poll<Option<Result<http_body::Frame<Bytes>, Error>>> {
+        Poll::Ready(
+            self.get_mut()
+                .error
+                .take()
+                .map(|(kind, message)| Err(Error::new(kind).with_message(message))),
+        )
     }
 }
 

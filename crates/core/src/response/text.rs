@@ -6,7 +6,7 @@ use serde::de::DeserializeOwned;
 use super::Response;
 use crate::flavor::Flavor;
 use crate::text::{
-    BodyPrefix, DefaultEncoding, EncodingChoice, decode_all, json_text, resolve_encoding,
+    BodyPrefix, DefaultEncoding, EncodingChoice, decode_with_choice, json_text, resolve_encoding,
 };
 use crate::{Error, ErrorKind};
 
@@ -43,8 +43,11 @@ impl<F: Flavor> Response<F> {
         )
     }
 
-    /// Decodes text with `encoding` from now on, whatever the headers say. (Unlike
-    /// httpx, this may be changed after text was read: nothing is cached.)
+    /// Decodes text with `encoding` from now on, whatever the headers say, and whatever
+    /// byte order mark the body starts with: a BOM of `encoding` itself is removed,
+    /// any other leading bytes are text in `encoding` (without an explicit encoding, a
+    /// UTF-8 or UTF-16 BOM selects its own encoding, as in browsers). (Unlike httpx,
+    /// this may be changed after text was read: nothing is cached.)
     pub fn set_encoding(&mut self, encoding: &'static Encoding) {
         self.encoding.explicit = Some(encoding);
     }
@@ -68,10 +71,12 @@ impl<F: Flavor> Response<F> {
     }
 
     /// The body as text, decoded with [`encoding`](Response::encoding); invalid bytes
-    /// become U+FFFD. Needs a read body (`send()` reads it).
+    /// become U+FFFD. A leading UTF-8 or UTF-16 byte order mark is removed and, unless
+    /// the encoding was [set](Response::set_encoding), decides the encoding. Needs a
+    /// read body (`send()` reads it).
     pub fn text(&self) -> Result<String, Error> {
         let content = self.content()?;
-        Ok(decode_all(content, self.encoding()))
+        Ok(decode_with_choice(content, self.encoding_choice()))
     }
 
     /// The body parsed as JSON into `T`. As httpx, the charset is ignored: UTF-8, UTF-16

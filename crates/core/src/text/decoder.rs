@@ -4,6 +4,8 @@ use std::fmt;
 
 use encoding_rs::{CoderResult, Decoder, Encoding};
 
+use super::choice::{EncodingChoice, EncodingSource};
+
 /// Room reserved when encoding_rs cannot bound the output (inputs near `usize::MAX`).
 const FALLBACK_RESERVE: usize = 8192;
 
@@ -12,12 +14,18 @@ const FALLBACK_RESERVE: usize = 8192;
 /// Bytes of a character cut across two chunks are kept until the rest arrives.
 /// Malformed bytes become U+FFFD, like httpx's `errors="replace"`.
 ///
-/// **Byte order marks.** A UTF-8, UTF-16LE or UTF-16BE BOM at the very start of the
-/// body is honoured and stripped: it selects that encoding whatever encoding the
-/// decoder was made with (encoding_rs's BOM sniffing, as in browsers).
+/// **Byte order marks.** Made with [`new`](TextDecoder::new), a UTF-8, UTF-16LE or
+/// UTF-16BE BOM at the very start of the body is honoured and stripped: it selects
+/// that encoding whatever encoding the decoder was made with (encoding_rs's BOM
+/// sniffing, as in browsers, for a charset a server declared).
 /// [`encoding`](TextDecoder::encoding) then reports the BOM's encoding. httpx
 /// differs: Python's `utf-8` codec keeps a BOM as U+FEFF and a BOM never overrides
 /// the declared charset.
+///
+/// Made with [`without_bom_sniffing`](TextDecoder::without_bom_sniffing) (what an
+/// encoding the user chose gets, see [`for_choice`](TextDecoder::for_choice)), the
+/// decoder keeps its encoding: a BOM of that encoding itself is removed, any other
+/// leading bytes are decoded as that encoding reads them.
 ///
 /// ```
 /// use xhttp_core::text::TextDecoder;
@@ -34,19 +42,64 @@ pub struct TextDecoder {
     encoding: &'static Encoding,
     decoder: Decoder,
     had_errors: bool,
+    /// Whether a leading BOM may select another encoding.
+    sniff_bom: bool,
 }
 
 impl TextDecoder {
-    /// A decoder for `encoding`, with BOM sniffing.
+    /// A decoder for `encoding`, with BOM sniffing: a leading UTF-8 or UTF-16 BOM
+    /// selects its own encoding.
     pub fn new(encoding: &'static Encoding) -> TextDecoder {
         TextDecoder {
             encoding,
             decoder: encoding.new_decoder(),
             had_errors: false,
+            sniff_bom: true,
         }
     }
 
-    /// The encoding in use: the one given, or the one a leading BOM selected.
+    /// A decoder for `encoding` that never switches to another: a leading BOM of
+    /// `encoding` itself is removed (EF BB BF for UTF-8, FF FE for UTF-16LE, FE FF for
+    /// UTF-16BE), any other leading bytes are text in `encoding` (FF FE is `ÿþ` in
+    /// windows-1252).
+    ///
+    /// ```
+    /// use xhttp_core::text::TextDecoder;
+    ///
+    /// let mut decoder = TextDecoder::without_bom_sniffing(encoding_rs::WINDOWS_1252);
+    /// assert_eq!(decoder.decode(b"\xff\xfeA"), "ÿþA");
+    /// assert_eq!(decoder.encoding(), encoding_rs::WINDOWS_1252);
+    /// ```
+    pub fn without_bom_sniffing(encoding: &'static Encoding) -> TextDecoder {
+        TextDecoder {
+            encoding,
+            decoder: encoding.new_decoder_with_bom_removal(),
+            had_errors: false,
+            sniff_bom: false,
+        }
+    }
+
+    /// The decoder for an encoding chosen by [`resolve_encoding`](super::resolve_encoding):
+    /// one the user set ([`EncodingSource::Override`]) is kept whatever BOM the body
+    /// starts with ([`without_bom_sniffing`](TextDecoder::without_bom_sniffing)); any
+    /// other choice lets a BOM decide ([`new`](TextDecoder::new)), as browsers do.
+    pub fn for_choice(choice: EncodingChoice) -> TextDecoder {
+        match choice.source {
+            EncodingSource::Override => TextDecoder::without_bom_sniffing(choice.encoding),
+            _ => TextDecoder::new(choice.encoding),
+        }
+    }
+
+    fn fresh_decoder(&self) -> Decoder {
+        if self.sniff_bom {
+            self.encoding.new_decoder()
+        } else {
+            self.encoding.new_decoder_with_bom_removal()
+        }
+    }
+
+    /// The encoding in use: the one given, or the one a leading BOM selected (with BOM
+    /// sniffing).
     ///
     /// Before the first three bytes are seen a BOM may still change it.
     pub fn encoding(&self) -> &'static Encoding {
@@ -84,7 +137,7 @@ impl TextDecoder {
     pub fn finish_into(&mut self, text: &mut String) {
         self.run(&[], text, true);
         // encoding_rs forbids using a decoder after `last`; start afresh.
-        self.decoder = self.encoding.new_decoder();
+        self.decoder = self.fresh_decoder();
     }
 
     fn run(&mut self, mut input: &[u8], text: &mut String, last: bool) {
@@ -129,7 +182,26 @@ impl fmt::Debug for TextDecoder {
 /// assert_eq!(text, "café");
 /// ```
 pub fn decode_all(body: &[u8], encoding: &'static Encoding) -> String {
-    let mut decoder = TextDecoder::new(encoding);
+    finish_all(TextDecoder::new(encoding), body)
+}
+
+/// Decodes a whole body with the encoding `choice` names, as
+/// [`TextDecoder::for_choice`] would: an encoding the user set is kept whatever BOM the
+/// body starts with (its own BOM is removed), any other choice lets a BOM decide.
+///
+/// ```
+/// use xhttp_core::text::{EncodingChoice, EncodingSource, decode_with_choice};
+///
+/// let set = EncodingChoice { encoding: encoding_rs::WINDOWS_1252, source: EncodingSource::Override };
+/// assert_eq!(decode_with_choice(b"\xff\xfeA", set), "ÿþA");
+/// let declared = EncodingChoice { source: EncodingSource::ContentType, ..set };
+/// assert_eq!(decode_with_choice(b"\xff\xfeA\0", declared), "A");
+/// ```
+pub fn decode_with_choice(body: &[u8], choice: EncodingChoice) -> String {
+    finish_all(TextDecoder::for_choice(choice), body)
+}
+
+fn finish_all(mut decoder: TextDecoder, body: &[u8]) -> String {
     let mut text = decoder.decode(body);
     decoder.finish_into(&mut text);
     text
@@ -221,6 +293,49 @@ mod tests {
         assert_eq!(text, "A");
         // Only at the start: a later BOM is a U+FEFF character.
         assert_eq!(decode_all(b"a\xef\xbb\xbf", UTF_8), "a\u{FEFF}");
+    }
+
+    #[test]
+    fn without_sniffing_a_bom_never_changes_the_encoding() {
+        let plain = |bytes: &[u8], encoding| {
+            let mut decoder = TextDecoder::without_bom_sniffing(encoding);
+            let mut text = decoder.decode(bytes);
+            assert_eq!(decoder.encoding(), encoding);
+            decoder.finish_into(&mut text);
+            text
+        };
+        // Another encoding's BOM is text of this one.
+        assert_eq!(plain(b"\xff\xfeh\0", WINDOWS_1252), "ÿþh\0");
+        assert_eq!(plain(b"\xef\xbb\xbfcaf\xe9", WINDOWS_1252), "ï»¿café");
+        assert_eq!(plain(b"\xff\xfeh\0", UTF_16BE), "\u{FFFE}\u{6800}");
+        // Its own BOM is removed, also when split across chunks.
+        assert_eq!(plain(b"\xef\xbb\xbfhi", UTF_8), "hi");
+        assert_eq!(plain(b"\xff\xfeh\0i\0", UTF_16LE), "hi");
+        let mut decoder = TextDecoder::without_bom_sniffing(UTF_8);
+        let mut text = decoder.decode(b"\xef\xbb");
+        text += &decoder.decode(b"\xbfok");
+        text += &decoder.finish();
+        assert_eq!(text, "ok");
+        // And again after finish (the decoder is reset the same way).
+        assert_eq!(decoder.decode(b"\xff\xfe"), "\u{FFFD}\u{FFFD}");
+        assert_eq!(decoder.encoding(), UTF_8);
+    }
+
+    #[test]
+    fn a_choice_decides_whether_a_bom_may_switch() {
+        use crate::text::{EncodingChoice, EncodingSource};
+        let body = b"\xff\xfeA\0";
+        let choice = |source| EncodingChoice {
+            encoding: WINDOWS_1252,
+            source,
+        };
+        assert_eq!(
+            decode_with_choice(body, choice(EncodingSource::Override)),
+            "ÿþA\0"
+        );
+        for source in [EncodingSource::ContentType, EncodingSource::Default] {
+            assert_eq!(decode_with_choice(body, choice(source)), "A");
+        }
     }
 
     #[test]

@@ -19,8 +19,10 @@
 //! # Differences from httpx
 //!
 //! * Streaming autodetection works (quirk A.18): see [`StreamingTextDecoder`].
-//! * A UTF-8/UTF-16 BOM at the start of a body is stripped and selects its encoding
-//!   (Python's `utf-8` codec keeps it as U+FEFF): see [`TextDecoder`].
+//! * A UTF-8/UTF-16 BOM at the start of a body is stripped and selects its encoding,
+//!   over a `Content-Type` charset too, as browsers do (httpx decodes with the declared
+//!   charset and keeps the BOM bytes as characters): see [`TextDecoder`]. An encoding
+//!   the user set is never overridden: only its own BOM is removed.
 //! * Charset labels follow the WHATWG Encoding Standard, so `iso-8859-1`/`latin1`
 //!   mean windows-1252, and encodings encoding_rs lacks (`utf-32`, `cp437`) fall back
 //!   to the default: see [`encoding_for_label`].
@@ -42,7 +44,7 @@ pub use choice::{
     BodyPrefix, DefaultEncoding, EncodingChoice, EncodingSource, detect_encoding, resolve_encoding,
 };
 pub use chunker::TextChunker;
-pub use decoder::{TextDecoder, decode_all};
+pub use decoder::{TextDecoder, decode_all, decode_with_choice};
 pub use json::{JsonEncoding, detect_json_encoding, json_text};
 pub use lines::LineDecoder;
 pub use stream::{DEFAULT_SNIFF_LIMIT, StreamingTextDecoder};

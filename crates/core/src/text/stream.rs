@@ -86,7 +86,7 @@ impl StreamingTextDecoder {
             let choice = resolve_encoding(explicit, content_type, default, BodyPrefix::whole(&[]));
             State::Decoding {
                 choice,
-                decoder: TextDecoder::new(choice.encoding),
+                decoder: TextDecoder::for_choice(choice),
             }
         };
         StreamingTextDecoder { state }
@@ -94,8 +94,9 @@ impl StreamingTextDecoder {
 
     /// The chosen encoding, or `None` while the start of the body is still buffered.
     ///
-    /// It reports the rule's choice; a BOM at the start of the body may still make
-    /// the decoder read another encoding (see [`TextDecoder::encoding`]).
+    /// It reports the rule's choice; unless the encoding was set explicitly, a BOM at
+    /// the start of the body may still make the decoder read another encoding (see
+    /// [`TextDecoder::encoding`]).
     pub fn encoding(&self) -> Option<EncodingChoice> {
         match &self.state {
             State::Sniffing { .. } => None,
@@ -183,6 +184,24 @@ mod tests {
         }
         text += &decoder.finish();
         (text, empty_chunks)
+    }
+
+    #[test]
+    fn an_explicit_encoding_is_not_overridden_by_a_bom() {
+        let body = b"\xff\xfeA\0";
+        let mut explicit = StreamingTextDecoder::new(
+            Some(WINDOWS_1252),
+            Some(b"text/plain; charset=utf-8"),
+            DefaultEncoding::Autodetect,
+        );
+        assert_eq!(run(&mut explicit, body, 1).0, "ÿþA\0");
+        // A declared charset still gives way to the BOM, as in browsers.
+        let mut declared = StreamingTextDecoder::new(
+            None,
+            Some(b"text/plain; charset=windows-1252"),
+            DefaultEncoding::Autodetect,
+        );
+        assert_eq!(run(&mut declared, body, 1).0, "A");
     }
 
     #[test]

@@ -6,6 +6,9 @@
 //!   request's, the client's or the URL's userinfo), else the layer's own.
 //! * When the auth needs the request body (`requires_request_body`), a streamed body is
 //!   read into memory first; the flow then sees it.
+//! * When the auth asks for response bodies (`requires_response_body`), each is read
+//!   for the flow up to the layer's [`read_limit`](AuthLayer::read_limit) (the client's
+//!   `max_response_body`); past it the exchange fails with `BodyTooLarge`.
 //! * When a flow asks for another request, the earlier response is read (in full when
 //!   the auth asks for bodies, `requires_response_body`; bounded otherwise) and put in
 //!   the final response's `history()`, as httpx. The follow-up carries the original
@@ -20,13 +23,16 @@
 mod future;
 
 use std::future::poll_fn;
+use std::pin::pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
 
+use bytes::{Buf, Bytes, BytesMut};
 use http_body_util::BodyExt;
 use tower_layer::Layer;
 use tower_service::Service;
 use xhttp_core::auth::{Auth, AuthDriver, AuthResponse};
+use xhttp_core::body::body_too_large;
 use xhttp_core::{Body, BoxError, Error, ErrorKind, HistoryEntry, Request, RequestContext};
 
 pub use future::ResponseFuture;
@@ -39,6 +45,7 @@ use super::read::{into_history, meta_mut, prepend_history};
 #[derive(Debug, Clone, Default)]
 pub struct AuthLayer {
     auth: Option<Arc<dyn Auth>>,
+    read_limit: Option<u64>,
 }
 
 impl AuthLayer {
@@ -59,7 +66,23 @@ impl AuthLayer {
     pub fn with_auth(auth: impl Auth + 'static) -> AuthLayer {
         AuthLayer {
             auth: Some(Arc::new(auth)),
+            read_limit: None,
         }
+    }
+
+    /// The most bytes of a response body read for an auth that asks for bodies
+    /// (`requires_response_body`); `None` for no limit (the default). Past it the
+    /// exchange fails with `BodyTooLarge`. The clients pass their `max_response_body`.
+    ///
+    /// ```
+    /// use xhttp_async::layers::auth::AuthLayer;
+    ///
+    /// let layer = AuthLayer::new().read_limit(Some(10 << 20));
+    /// # let _ = layer;
+    /// ```
+    pub fn read_limit(mut self, limit: Option<u64>) -> AuthLayer {
+        self.read_limit = limit;
+        self
     }
 }
 
@@ -70,6 +93,7 @@ impl<S> Layer<S> for AuthLayer {
         AuthService {
             inner,
             auth: self.auth.clone(),
+            read_limit: self.read_limit,
         }
     }
 }
@@ -79,6 +103,7 @@ impl<S> Layer<S> for AuthLayer {
 pub struct AuthService<S> {
     inner: S,
     auth: Option<Arc<dyn Auth>>,
+    read_limit: Option<u64>,
 }
 
 impl<S, ReqB, ResB> Service<http::Request<ReqB>> for AuthService<S>
@@ -113,7 +138,12 @@ where
         // The instance polled ready serves the first request; a clone takes its place.
         let ready = self.inner.clone();
         let service = std::mem::replace(&mut self.inner, ready);
-        ResponseFuture::boxed(Box::pin(authenticate(service, request, auth)))
+        ResponseFuture::boxed(Box::pin(authenticate(
+            service,
+            request,
+            auth,
+            self.read_limit,
+        )))
     }
 }
 
@@ -122,6 +152,7 @@ async fn authenticate<S, ReqB, ResB>(
     mut service: S,
     request: http::Request<ReqB>,
     auth: Arc<dyn Auth>,
+    read_limit: Option<u64>,
 ) -> Result<http::Response<ResB>, Error>
 where
     S: Service<http::Request<ReqB>, Response = http::Response<ResB>>,
@@ -148,7 +179,7 @@ where
         let mut content = None;
         if driver.requires_response_body() {
             let (parts, body) = response.into_parts();
-            let bytes = body.collect().await.map_err(into_error)?.to_bytes();
+            let bytes = read_limited(body, read_limit).await?;
             content = Some(bytes.clone());
             let body = ResB::from_bytes(bytes).ok_or_else(|| {
                 Error::new(ErrorKind::InvalidBody).with_message(
@@ -206,6 +237,33 @@ fn view_of<B: ReplayBody>(body: &B) -> Body {
 fn with_body<B>(request: Request, body: B) -> http::Request<B> {
     let (parts, _) = request.into_http().into_parts();
     http::Request::from_parts(parts, body)
+}
+
+/// A response body read into memory for the flow: a `BodyTooLarge` error as soon as it
+/// holds more than `limit` bytes (the rest is dropped unread).
+async fn read_limited<B>(body: B, limit: Option<u64>) -> Result<Bytes, Error>
+where
+    B: http_body::Body,
+    B::Error: Into<BoxError>,
+{
+    let mut body = pin!(body);
+    let mut out = BytesMut::new();
+    while let Some(frame) = body.as_mut().frame().await {
+        let Ok(mut data) = frame.map_err(into_error)?.into_data() else {
+            continue;
+        };
+        let total = (out.len() as u64).saturating_add(data.remaining() as u64);
+        if let Some(limit) = limit.filter(|limit| total > *limit) {
+            return Err(body_too_large("response body", limit, "max_response_body"));
+        }
+        while data.has_remaining() {
+            let chunk = data.chunk();
+            let length = chunk.len();
+            out.extend_from_slice(chunk);
+            data.advance(length);
+        }
+    }
+    Ok(out.freeze())
 }
 
 /// A streamed body read into memory.

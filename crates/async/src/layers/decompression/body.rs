@@ -73,6 +73,13 @@ impl DecodedBody {
                 "the response body ended before its {} data did (truncated)",
                 self.listed()
             )
+        } else if window_too_large(&self.codings, &error) {
+            format!(
+                "the response body's zstd data needs a window larger than the 8 MiB \
+                 decoders must support (RFC 9659); it is refused rather than given that \
+                 much memory (Content-Encoding: {})",
+                self.listed()
+            )
         } else {
             format!(
                 "the response body is not valid {} data: {error}",
@@ -106,6 +113,28 @@ fn chain(reader: BodyReader, codings: &[Coding], limit: Option<u64>) -> Output {
     }
 }
 
+/// The largest zstd window decoded, as a power of two: 2^23 = 8 MiB, what RFC 9659 §3
+/// has encoders use and lets decoders hold to. libzstd's own default (2^27, 128 MiB)
+/// would let a frame of a few bytes make each response allocate 128 MiB.
+#[cfg(feature = "zstd")]
+const ZSTD_WINDOW_LOG_MAX: u32 = 23;
+
+/// Whether `error` is libzstd refusing a frame whose window is over
+/// [`ZSTD_WINDOW_LOG_MAX`] (its `frameParameter_windowTooLarge`; async-compression
+/// passes on only its message).
+#[cfg(feature = "zstd")]
+fn window_too_large(codings: &[Coding], error: &io::Error) -> bool {
+    codings.contains(&Coding::Zstd)
+        && error
+            .to_string()
+            .contains("Frame requires too much memory for decoding")
+}
+
+#[cfg(not(feature = "zstd"))]
+fn window_too_large(_: &[Coding], _: &io::Error) -> bool {
+    false
+}
+
 /// The most codings decoded in one response (as curl, since CVE-2022-32206): each one
 /// multiplies what a small response can cost.
 const MAX_CODINGS: usize = 5;
@@ -135,7 +164,12 @@ fn stage(coding: Coding, input: Input) -> Output {
         Coding::Brotli => Box::new(async_compression::tokio::bufread::BrotliDecoder::new(input)),
         #[cfg(feature = "zstd")]
         Coding::Zstd => {
-            let mut decoder = async_compression::tokio::bufread::ZstdDecoder::new(input);
+            // A frame declaring a larger window is refused before libzstd allocates it.
+            let params = [async_compression::zstd::DParameter::window_log_max(
+                ZSTD_WINDOW_LOG_MAX,
+            )];
+            let mut decoder =
+                async_compression::tokio::bufread::ZstdDecoder::with_params(input, &params);
             // Every frame.
             decoder.multiple_members(true);
             Box::new(decoder)

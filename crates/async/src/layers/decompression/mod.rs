@@ -13,6 +13,11 @@
 //!   unfinished zstd frame...) are `Decoding` errors; every member of a multi-member
 //!   gzip body and every zstd frame is decoded (httpx's quirks fixed). An empty body
 //!   stays empty. Errors of the raw body itself (a read timeout...) pass through.
+//!   Bytes after the last complete gzip member (say, `\0\0` padding) are an error too,
+//!   where httpx ignores them: no bytes are silently dropped.
+//! * **zstd windows:** a frame whose window is over 8 MiB (window log 23, what RFC 9659
+//!   expects of encoders) is a `Decoding` error, refused before anything is allocated
+//!   for it (libzstd's default allows 128 MiB per response).
 //! * **Zero cost without a coding:** the body is wrapped only when `Content-Encoding`
 //!   names something to undo; a `HEAD` response, 204 and 304 are never wrapped.
 //! * **Headers as received:** `Content-Encoding` and `Content-Length` are kept (as

@@ -6,6 +6,14 @@
 //! its body read first when a hook asked for it). A hook's error fails the exchange.
 //! With no hooks the request passes through untouched, with no allocation.
 //!
+//! * **Size limit.** The response hooks see has the layer's
+//!   [`read_limit`](HooksLayer::read_limit) (the client's `max_response_body`): the read
+//!   done for a hook, and any `read()` a hook calls, fail with `BodyTooLarge` past it.
+//! * **A body a hook took.** A body a hook read stays read for the caller. A body a
+//!   hook streamed (in part or whole, decoded or raw) or closed without reading reaches
+//!   the caller as a body whose reading fails with `StreamConsumed` or `StreamClosed`
+//!   (as httpx raises), never as a silently shorter, empty or still-encoded body.
+//!
 //! Unlike the other layers this one is over xhttp's own `Body` on both sides: hooks see
 //! xhttp's request and response types.
 
@@ -25,14 +33,32 @@ use super::future::MaybeBoxed;
 #[derive(Debug, Clone)]
 pub struct HooksLayer {
     hooks: Arc<Hooks>,
+    read_limit: Option<u64>,
 }
 
 impl HooksLayer {
-    /// Runs `hooks` (set them with `ClientBuilder::on_request` and friends).
+    /// Runs `hooks` (set them with `ClientBuilder::on_request` and friends), with no
+    /// limit on the response bodies read for them.
     pub fn new(hooks: Hooks) -> HooksLayer {
         HooksLayer {
             hooks: Arc::new(hooks),
+            read_limit: None,
         }
+    }
+
+    /// The most bytes of a response body read for (or by) the response hooks; `None`
+    /// for no limit (the default). Past it, reading fails with `BodyTooLarge` and the
+    /// exchange fails. The clients pass their `max_response_body`.
+    ///
+    /// ```
+    /// use xhttp_async::layers::HooksLayer;
+    ///
+    /// let layer = HooksLayer::new(Default::default()).read_limit(Some(10 << 20));
+    /// # let _ = layer;
+    /// ```
+    pub fn read_limit(mut self, limit: Option<u64>) -> HooksLayer {
+        self.read_limit = limit;
+        self
     }
 }
 
@@ -43,6 +69,7 @@ impl<S> Layer<S> for HooksLayer {
         HookService {
             inner,
             hooks: Arc::clone(&self.hooks),
+            read_limit: self.read_limit,
         }
     }
 }
@@ -52,6 +79,7 @@ impl<S> Layer<S> for HooksLayer {
 pub struct HookService<S> {
     inner: S,
     hooks: Arc<Hooks>,
+    read_limit: Option<u64>,
 }
 
 /// The future of [`HookService`].
@@ -77,7 +105,12 @@ where
         }
         let ready = self.inner.clone();
         let service = std::mem::replace(&mut self.inner, ready);
-        MaybeBoxed::boxed(Box::pin(run(service, request, Arc::clone(&self.hooks))))
+        MaybeBoxed::boxed(Box::pin(run(
+            service,
+            request,
+            Arc::clone(&self.hooks),
+            self.read_limit,
+        )))
     }
 }
 
@@ -85,6 +118,7 @@ async fn run<S>(
     mut service: S,
     request: http::Request<Body>,
     hooks: Arc<Hooks>,
+    read_limit: Option<u64>,
 ) -> Result<http::Response<Body>, Error>
 where
     S: Service<http::Request<Body>, Response = http::Response<Body>>,
@@ -110,6 +144,8 @@ where
         return Ok(response);
     }
     let mut response = Response::<Async>::from_http(response, ());
+    // Before any read: the one for the hooks and those the hooks make.
+    response.set_read_limit(read_limit);
     if hooks.needs_body() {
         response.read().await?;
     }
