@@ -64,6 +64,11 @@ impl Client {
         }
     }
 
+    /// A snapshot of the connection pool (see [`AsyncClient::pool_stats`]).
+    pub fn pool_stats(&self) -> xhttp_async::http::PoolStats {
+        self.inner.pool_stats()
+    }
+
     /// Closes the client: later requests fail with `ClientClosed`, on every clone.
     pub fn close(&self) {
         self.inner.close_now();

@@ -26,9 +26,10 @@
 //! | `brotli` (default) | decoding `br` |
 //! | `zstd` (default) | decoding `zstd` |
 //! | `tracing` (default) | an INFO event per hop and a span per request (`tracing` crate) |
+//! | `aws-lc-rs` (default) | TLS crypto by aws-lc-rs; without it (`default-features = false`), ring |
 //!
 //! `Accept-Encoding` advertises exactly the codecs compiled in. Everything else — HTTP/1.1
-//! and HTTP/2, TLS (rustls with ring), the pool, cookies, redirects, auth (Basic, Bearer,
+//! and HTTP/2, TLS (rustls), the pool, cookies, redirects, auth (Basic, Bearer,
 //! Digest, `.netrc`), proxies (HTTP, HTTPS, SOCKS5), multipart, in-process apps, trace
 //! events — is always there.
 //!
@@ -75,6 +76,7 @@ pub use xhttp_core::{ConnectionInfo, Flavor, HttpOptions, Identity, TlsInfo, Tls
 /// [`crate::Response`], `Response<Async>` is [`crate::AsyncResponse`]).
 pub mod response {
     pub use xhttp_core::response::{Link, Response};
+    pub use xhttp_core::text::DefaultEncoding;
 }
 
 /// Connection pool statistics (`AsyncClient::pool_stats`).

@@ -39,7 +39,9 @@ pub(crate) async fn client_config(
         .map_err(|error| tls_config_error("unsupported TLS versions".into(), error))?;
 
     let builder = if options.verify {
-        let mut store = match trust_env
+        // The environment's files replace the system roots: with those turned off there
+        // is nothing to replace (only the added certificates are trusted).
+        let mut store = match (trust_env && options.system_roots)
             .then(|| roots::env_roots(env))
             .transpose()?
             .flatten()

@@ -41,7 +41,13 @@ pub fn env_mounts(env: &Env) -> Vec<(UrlPattern, EnvProxy)> {
         ("all_proxy", "all://"),
     ] {
         let value = if cgi && variable == "http_proxy" {
-            env.var(variable).filter(|value| !value.is_empty())
+            // Windows reads variable names without regard to case: there the lower-case
+            // name would find the CGI-set `HTTP_PROXY` too, so in CGI mode it is not read.
+            if cfg!(windows) {
+                None
+            } else {
+                env.var(variable).filter(|value| !value.is_empty())
+            }
         } else {
             env.var_any_case(variable)
         };

@@ -184,8 +184,18 @@ async fn ssl_cert_file_from_the_environment_replaces_the_roots() {
     );
     // Not trusting the environment, the CA is unknown.
     let client = AsyncClient::builder()
-        .env(env)
+        .env(env.clone())
         .trust_env(false)
+        .system_roots(false)
+        .build()
+        .unwrap();
+    assert_eq!(
+        client.get(server.url("/")).send().await.unwrap_err().kind(),
+        ErrorKind::Connect
+    );
+    // The file replaces the system roots: with those off it widens nothing.
+    let client = AsyncClient::builder()
+        .env(env)
         .system_roots(false)
         .build()
         .unwrap();
