@@ -1,6 +1,7 @@
-//! [`Timeout`]: how long each phase of a request may take.
+//! [`Timeout`]: how long each phase of a request may take, and [`deadline_after`], how
+//! a transport turns one into a deadline.
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// How long each phase of a request may take; `None` means no limit for that phase.
 ///
@@ -167,9 +168,42 @@ impl From<Option<Duration>> for Timeout {
     }
 }
 
+/// How far ahead a deadline is set when `start + duration` is not representable.
+const FAR_FUTURE: Duration = Duration::from_secs(30 * 365 * 24 * 60 * 60);
+
+/// `start + duration`, or about 30 years after `start` when that sum does not fit an
+/// `Instant` (say, a timeout of `Duration::MAX`, a common way to say "no limit").
+///
+/// The addition is checked, never a panic; it costs what `start + duration` costs.
+///
+/// ```
+/// use std::time::{Duration, Instant};
+/// use xhttp_core::timeout::deadline_after;
+///
+/// let now = Instant::now();
+/// assert_eq!(deadline_after(now, Duration::from_secs(5)), now + Duration::from_secs(5));
+/// assert!(deadline_after(now, Duration::MAX) > now + Duration::from_secs(365 * 24 * 3600));
+/// ```
+#[inline]
+pub fn deadline_after(start: Instant, duration: Duration) -> Instant {
+    match start.checked_add(duration) {
+        Some(deadline) => deadline,
+        None => start.checked_add(FAR_FUTURE).unwrap_or(start),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_deadline_too_far_for_an_instant_is_about_30_years_ahead() {
+        let now = Instant::now();
+        assert_eq!(deadline_after(now, SECOND), now + SECOND);
+        assert_eq!(deadline_after(now, Duration::MAX), now + FAR_FUTURE);
+        let huge = Duration::from_secs(u64::MAX / 2);
+        assert!(deadline_after(now, huge) >= now + FAR_FUTURE);
+    }
 
     const SECOND: Duration = Duration::from_secs(1);
 

@@ -13,6 +13,7 @@ use tokio::time::{Instant, Sleep};
 use xhttp_core::{Error, ErrorKind};
 
 use super::errors::{self, Phase};
+use super::head::deadline_after;
 use super::pool::{H1Lease, H2Lease};
 
 /// The connection (or stream) a response body holds until it ends.
@@ -71,11 +72,24 @@ impl ResponseBody {
 
     /// The deadline of a wait starting now: read inactivity, capped by the total deadline.
     fn deadline(&self) -> Option<Instant> {
-        let read = self.read_timeout.map(|timeout| Instant::now() + timeout);
+        let read = self
+            .read_timeout
+            .map(|timeout| deadline_after(Instant::now(), timeout));
         match (read, self.total) {
             (Some(read), Some(total)) => Some(read.min(total)),
             (read, total) => read.or(total),
         }
+    }
+
+    /// The error of a timeout while reading. The connection is not returned: the rest
+    /// of the body is unread.
+    fn timed_out(&mut self, kind: ErrorKind) -> Error {
+        self.lease = None;
+        let message = match kind {
+            ErrorKind::TotalTimeout => "the total deadline passed while reading the response body",
+            _ => "no response body data arrived within the read timeout",
+        };
+        Error::new(kind).with_message(message)
     }
 
     fn poll_timer(&mut self, cx: &mut Context<'_>) -> Poll<ErrorKind> {
@@ -128,6 +142,12 @@ impl http_body::Body for ResponseBody {
         match Pin::new(&mut this.incoming).poll_frame(cx) {
             Poll::Ready(Some(Ok(frame))) => {
                 this.wait = None;
+                // A body that never pauses (a consumer slower than the network finds each
+                // frame ready) never reaches the timer: the total deadline is checked
+                // here too, a clock read per frame only when there is one.
+                if this.total.is_some_and(|total| Instant::now() >= total) {
+                    return Poll::Ready(Some(Err(this.timed_out(ErrorKind::TotalTimeout))));
+                }
                 if this.incoming.is_end_stream() {
                     this.end();
                 }
@@ -142,17 +162,7 @@ impl http_body::Body for ResponseBody {
                 Poll::Ready(None)
             }
             Poll::Pending => match this.poll_timer(cx) {
-                Poll::Ready(kind) => {
-                    // The connection is not returned: the rest of the body is unread.
-                    this.lease = None;
-                    let message = match kind {
-                        ErrorKind::TotalTimeout => {
-                            "the total deadline passed while reading the response body"
-                        }
-                        _ => "no response body data arrived within the read timeout",
-                    };
-                    Poll::Ready(Some(Err(Error::new(kind).with_message(message))))
-                }
+                Poll::Ready(kind) => Poll::Ready(Some(Err(this.timed_out(kind)))),
                 Poll::Pending => Poll::Pending,
             },
         }

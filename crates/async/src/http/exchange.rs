@@ -15,7 +15,7 @@ use xhttp_core::{Body, Error, ErrorKind, RequestContext, ResponseMeta, Timeout, 
 
 use super::body::{Lease, ResponseBody};
 use super::conn::{Handshaken, handshake};
-use super::head::{Failure, Head};
+use super::head::{Failure, Head, deadline_after};
 use super::key::{Key, Scheme, Via};
 use super::pool::Acquired;
 use super::transport::Shared;
@@ -44,7 +44,9 @@ pub(crate) fn send(shared: Arc<Shared>, request: http::Request<Body>) -> Transpo
         Ok(key) => key,
         Err(error) => return Box::pin(std::future::ready(Err(error))),
     };
-    let total = timeout.total().map(|limit| Instant::now() + limit);
+    let total = timeout
+        .total()
+        .map(|limit| deadline_after(Instant::now(), limit));
     let exchange = exchange(shared, key, request, timeout, total, observers);
     match total {
         Some(deadline) => Box::pin(TotalDeadline {

@@ -1,6 +1,7 @@
 //! Waiting for the response head of a request handed to hyper, with the write and read
 //! timeouts watched: a request body that hyper has not pulled from for `write` is a
-//! write timeout; once the body ended, no response head within `read` is a read timeout.
+//! write timeout (unless hyper waits on the body's own source, not on the connection);
+//! once the body ended, no response head within `read` is a read timeout.
 //!
 //! A hand-written future rather than an `async fn`: it holds hyper's future once, beside
 //! one reusable timer, where nested `async fn`s would each keep their own copy of it
@@ -99,19 +100,25 @@ where
                     *this.state = TimerState::Check;
                 }
                 TimerState::Start | TimerState::Check => {
-                    let (check_at, kind) = next_check(this.progress, *this.timeout);
-                    // Before the timer first fired no deadline can have passed unnoticed:
-                    // one already past makes the timer fire at once.
-                    if *this.state == TimerState::Check {
-                        if let (Some(at), Some(kind)) = (check_at, kind) {
-                            if Instant::now() >= at {
-                                let error = timeout_error(kind, *this.timeout);
-                                return Poll::Ready(Err(Failure::Failed(error)));
-                            }
+                    // Before the timer first fired no deadline can have passed unnoticed
+                    // (one already past makes the timer fire at once): no clock read.
+                    let now = (*this.state == TimerState::Check).then(Instant::now);
+                    let next = next_check(this.progress, *this.timeout, now);
+                    if let (
+                        Some(now),
+                        Some(Check {
+                            at,
+                            fails: Some(kind),
+                        }),
+                    ) = (now, next)
+                    {
+                        if now >= at {
+                            let error = timeout_error(kind, *this.timeout);
+                            return Poll::Ready(Err(Failure::Failed(error)));
                         }
                     }
-                    match check_at {
-                        Some(at) => {
+                    match next {
+                        Some(Check { at, .. }) => {
                             this.timer.as_mut().reset(at);
                             *this.state = TimerState::Waiting;
                         }
@@ -126,28 +133,64 @@ where
     }
 }
 
-/// When to look at the timeouts next, and which one fails then (`None`: only look).
-fn next_check(progress: &Progress, timeout: Timeout) -> (Option<Instant>, Option<ErrorKind>) {
-    match progress.finished() {
-        Some(done) => match timeout.read() {
-            Some(read) => (
-                Some(Instant::from_std(done) + read),
-                Some(ErrorKind::ReadTimeout),
-            ),
-            None => (None, None),
-        },
-        None => match (timeout.write(), timeout.read()) {
-            (Some(write), _) => (
-                Some(Instant::from_std(progress.last_pull()) + write),
-                Some(ErrorKind::WriteTimeout),
-            ),
-            // No write limit: look again later to start the read timer once the body ends.
-            (None, Some(read)) => (
-                Some(Instant::now() + read.min(Duration::from_millis(250))),
-                None,
-            ),
-            (None, None) => (None, None),
-        },
+/// `start + duration`, or far in the future when that is not representable (a timeout
+/// of `Duration::MAX`, say): never a panic.
+#[inline]
+pub(super) fn deadline_after(start: Instant, duration: Duration) -> Instant {
+    Instant::from_std(xhttp_core::timeout::deadline_after(
+        start.into_std(),
+        duration,
+    ))
+}
+
+/// The next look at the timeouts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Check {
+    at: Instant,
+    /// The timeout that has passed if it is still due at `at`; `None`: only look again.
+    fails: Option<ErrorKind>,
+}
+
+/// When to look at the timeouts next (`None`: never), at `now` when the timer fired and
+/// `None` at the first poll.
+fn next_check(progress: &Progress, timeout: Timeout, now: Option<Instant>) -> Option<Check> {
+    if let Some(done) = progress.finished() {
+        let read = timeout.read()?;
+        return Some(Check {
+            at: deadline_after(Instant::from_std(done), read),
+            fails: Some(ErrorKind::ReadTimeout),
+        });
+    }
+    // Read before `last_pull` (see `Progress::source_waiting`).
+    let source_waiting = progress.source_waiting();
+    let last_pull = Instant::from_std(progress.last_pull());
+    // The body has not ended: it ends at `since` at the earliest.
+    let since = now.map_or(last_pull, |now| now.max(last_pull));
+    let write = timeout.write().map(|write| {
+        if source_waiting {
+            // hyper waits on the body's source, not on the connection: look again later.
+            Check {
+                at: deadline_after(since, write),
+                fails: None,
+            }
+        } else {
+            Check {
+                at: deadline_after(last_pull, write),
+                fails: Some(ErrorKind::WriteTimeout),
+            }
+        }
+    });
+    // Once the body ends, no response head within `read` fails: look when that could be
+    // due at the earliest, so that a write timeout longer than the read one (or none)
+    // does not delay it. Nothing wakes this future when the body ends.
+    let read = timeout.read().map(|read| Check {
+        at: deadline_after(since, read),
+        fails: None,
+    });
+    match (write, read) {
+        (Some(write), Some(read)) if read.at < write.at => Some(read),
+        (Some(write), _) => Some(write),
+        (None, read) => read,
     }
 }
 

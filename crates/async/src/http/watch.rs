@@ -4,7 +4,7 @@
 
 use std::pin::Pin;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU8, AtomicU32, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU8, AtomicU32, AtomicU64, Ordering};
 use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
@@ -19,6 +19,9 @@ pub(crate) struct Progress {
     last_pull: AtomicU64,
     /// 0 while the body is unfinished; else 1 + nanoseconds since `start` at its end.
     finished: AtomicU64,
+    /// Whether hyper waits on the body's own source (its last poll of the body answered
+    /// `Pending`), not on the connection: no write timeout runs then.
+    source_waiting: AtomicBool,
     /// Which sending of the request this is: a body bound to an earlier one (hyper may
     /// still poll it after the attempt failed) no longer moves the stamps.
     attempt: AtomicU32,
@@ -74,6 +77,7 @@ impl Progress {
             start: Instant::now(),
             last_pull: AtomicU64::new(0),
             finished: AtomicU64::new(0),
+            source_waiting: AtomicBool::new(false),
             attempt: AtomicU32::new(0),
             observers,
         })
@@ -140,12 +144,21 @@ impl Progress {
         }
     }
 
+    /// Whether the body waits on its own source to produce the next frame (hyper is
+    /// ready for it): the connection is not what is slow. Read before
+    /// [`last_pull`](Progress::last_pull): a body that stopped waiting stamped its pull
+    /// before saying so.
+    pub(crate) fn source_waiting(&self) -> bool {
+        self.source_waiting.load(Ordering::Acquire)
+    }
+
     /// Starts over, for a request sent again: bodies bound so far are from now on
     /// ignored (see [`WatchedBody::rebind`]).
     pub(crate) fn restart(&self) {
         self.attempt.fetch_add(1, Ordering::AcqRel);
         self.last_pull.store(self.now(), Ordering::Release);
         self.finished.store(0, Ordering::Release);
+        self.source_waiting.store(false, Ordering::Release);
         if let Some(observers) = &self.observers {
             observers.sent.store(0, Ordering::Release);
         }
@@ -177,6 +190,9 @@ pub(crate) struct WatchedBody {
     pending: Bytes,
     /// Bytes handed to hyper so far (for upload progress).
     sent: u64,
+    /// The inner body's last poll answered `Pending` (and this body, when current, set
+    /// [`Progress::source_waiting`]): the shared flag is written on changes only.
+    waiting: bool,
 }
 
 impl WatchedBody {
@@ -188,12 +204,15 @@ impl WatchedBody {
             progress,
             pending: Bytes::new(),
             sent: 0,
+            waiting: false,
         }
     }
 
     /// Binds the body to the current attempt, before it is sent (again).
     pub(crate) fn rebind(&mut self) {
         self.attempt = self.progress.attempt.load(Ordering::Acquire);
+        // The new attempt's flag starts clear: the next wait of the source sets it.
+        self.waiting = false;
     }
 
     /// Whether the body belongs to the attempt being sent now.
@@ -212,6 +231,7 @@ impl WatchedBody {
             attempt: self.attempt,
             pending: Bytes::new(),
             sent: 0,
+            waiting: false,
         })
     }
 
@@ -246,7 +266,18 @@ impl http_body::Body for WatchedBody {
         if !this.pending.is_empty() {
             return Poll::Ready(Some(Ok(Frame::data(this.next_slice()))));
         }
-        match Pin::new(&mut this.inner).poll_frame(cx) {
+        let polled = Pin::new(&mut this.inner).poll_frame(cx);
+        // The source's waits are its own, not the connection's: the write timeout skips
+        // them. Two atomic stores per wait of the source; none while it keeps up.
+        if polled.is_pending() != this.waiting {
+            this.waiting = polled.is_pending();
+            if this.is_current() {
+                this.progress
+                    .source_waiting
+                    .store(this.waiting, Ordering::Release);
+            }
+        }
+        match polled {
             Poll::Ready(Some(Ok(frame))) => match frame.into_data() {
                 Ok(data) => {
                     this.pending = data;

@@ -25,6 +25,7 @@ use waiter::{Grant, Queue, Receiving, Waiter};
 
 use super::body::Lease;
 use super::conn::{H1Sender, Handshaken};
+use super::head::deadline_after;
 use super::key::Key;
 
 /// What `acquire` gives.
@@ -157,8 +158,8 @@ impl Pool {
             );
             let granted = match limit {
                 Some(limit) => {
-                    let deadline =
-                        *deadline.get_or_insert_with(|| tokio::time::Instant::now() + limit);
+                    let deadline = *deadline
+                        .get_or_insert_with(|| deadline_after(tokio::time::Instant::now(), limit));
                     tokio::time::timeout_at(deadline, receiving).await
                 }
                 None => Ok(receiving.await),
