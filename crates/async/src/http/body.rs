@@ -1,8 +1,10 @@
 //! The response body as the transport hands it out: read inactivity and total deadline
 //! timers (one reusable timer, reset rather than re-created), hyper's errors mapped, and
-//! the HTTP/1.1 connection returned to the pool when the body ends.
+//! the HTTP/1.1 connection returned to the pool when the body ends, if the request body
+//! was sent whole by then.
 
 use std::pin::Pin;
+use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::Duration;
 
@@ -15,11 +17,13 @@ use xhttp_core::{Error, ErrorKind};
 use super::errors::{self, Phase};
 use super::head::deadline_after;
 use super::pool::{H1Lease, H2Lease};
+use super::watch::Progress;
 
 /// The connection (or stream) a response body holds until it ends.
 #[derive(Debug)]
 pub(crate) enum Lease {
-    /// Given back to the pool at the end of the body.
+    /// Given back to the pool at the end of the body, if the request body was sent whole
+    /// (see [`ResponseBody::end`]).
     H1(H1Lease),
     /// Counted as an open stream until the body ends or is dropped.
     H2(H2Lease),
@@ -38,32 +42,59 @@ pub(crate) struct ResponseBody {
     /// The deadline of the current wait, set on its first `Pending`; `None` between waits.
     wait: Option<Instant>,
     lease: Option<Lease>,
+    /// The exchange's record of the request body (the exchange's own reference, moved
+    /// here: no count taken per request), for an HTTP/1.1 lease.
+    request: Option<Arc<Progress>>,
 }
 
 impl ResponseBody {
+    /// A body not yet [`started`](ResponseBody::start).
     pub(crate) fn new(
         incoming: Incoming,
         read_timeout: Option<Duration>,
         total: Option<Instant>,
         lease: Option<Lease>,
     ) -> ResponseBody {
-        let mut body = ResponseBody {
+        ResponseBody {
             incoming,
             read_timeout,
             total,
             timer: None,
             wait: None,
             lease,
-        };
-        if body.incoming.is_end_stream() {
-            body.end();
+            request: None,
         }
-        body
     }
 
+    /// Ready to be read, with `request`, the record of the request body sent: an empty
+    /// response ends here.
+    pub(crate) fn start(mut self, request: Arc<Progress>) -> ResponseBody {
+        if matches!(self.lease, Some(Lease::H1(_))) {
+            self.request = Some(request);
+        }
+        if self.incoming.is_end_stream() {
+            self.end();
+        }
+        self
+    }
+
+    /// The response ended: an HTTP/1.1 connection goes back to the pool only if the
+    /// request body was sent whole. A server may answer early (a 413, a 401) without
+    /// reading the body: hyper then still writes it, and the connection takes no other
+    /// request until it is done, which may be never. It is closed instead. One atomic
+    /// load.
     fn end(&mut self) {
         match self.lease.take() {
-            Some(Lease::H1(lease)) => lease.release(),
+            Some(Lease::H1(lease)) => {
+                let sent = self
+                    .request
+                    .as_ref()
+                    .is_some_and(|request| request.is_finished());
+                if sent {
+                    lease.release();
+                }
+                // Else dropped: the connection closes with its sender.
+            }
             // The stream is done: dropping the lease counts it out.
             Some(Lease::H2(lease)) => drop(lease),
             None => {}
@@ -155,6 +186,7 @@ impl http_body::Body for ResponseBody {
             }
             Poll::Ready(Some(Err(error))) => {
                 this.lease = None;
+                // On HTTP/2 hyper keeps h2's error whole here: `map` finds it, I/O included.
                 Poll::Ready(Some(Err(errors::map(error, Phase::Body))))
             }
             Poll::Ready(None) => {

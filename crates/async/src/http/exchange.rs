@@ -7,7 +7,6 @@ use std::sync::Arc;
 use std::task::{Context, Poll};
 
 use http::header::{self, HeaderValue};
-use http_body::Body as _;
 use hyper::body::Incoming;
 use pin_project_lite::pin_project;
 use tokio::time::Instant;
@@ -15,6 +14,7 @@ use xhttp_core::{Body, Error, ErrorKind, RequestContext, ResponseMeta, Timeout, 
 
 use super::body::{Lease, ResponseBody};
 use super::conn::{Handshaken, handshake};
+use super::errors::Refused;
 use super::head::{Failure, Head, deadline_after};
 use super::key::{Key, Scheme, Via};
 use super::pool::Acquired;
@@ -29,6 +29,9 @@ use crate::transport::TransportFuture;
 /// return `async` blocks capturing what they use: an `async fn` keeps a second copy of
 /// each argument it moves, and this future is allocated and copied with every request.
 pub(crate) fn send(shared: Arc<Shared>, request: http::Request<Body>) -> TransportFuture {
+    if let Err(error) = check_supported(&request) {
+        return Box::pin(std::future::ready(Err(error)));
+    }
     let context = request.extensions().get::<RequestContext>();
     let timeout = context
         .and_then(|context| context.timeout)
@@ -91,6 +94,34 @@ where
     }
 }
 
+/// Tunnels (`CONNECT`) and protocol upgrades hand the connection over to the caller,
+/// which the client's API cannot do: they are refused before a connection is taken.
+/// A method comparison and two header lookups per request.
+fn check_supported(request: &http::Request<Body>) -> Result<(), Error> {
+    let headers = request.headers();
+    let upgrade = request.method() == http::Method::CONNECT
+        || headers.contains_key(header::UPGRADE)
+        || headers
+            .get_all(header::CONNECTION)
+            .iter()
+            .any(|value| has_token(value, b"upgrade"));
+    if upgrade {
+        return Err(Error::new(ErrorKind::UnsupportedProtocol).with_message(
+            "tunnels (CONNECT) and protocol upgrades (Upgrade, Connection: upgrade) are not \
+             supported by the client API",
+        ));
+    }
+    Ok(())
+}
+
+/// Whether a comma-separated header value lists `token` (ASCII case-insensitive).
+fn has_token(value: &HeaderValue, token: &[u8]) -> bool {
+    value
+        .as_bytes()
+        .split(|&byte| byte == b',')
+        .any(|item| item.trim_ascii().eq_ignore_ascii_case(token))
+}
+
 fn exchange(
     shared: Arc<Shared>,
     key: Key,
@@ -110,9 +141,10 @@ fn exchange(
         // Set at the first wait for the pool, for all of this exchange's checkouts.
         let mut pool_deadline = None;
         let mut fresh = false;
-        // A refused stream (REFUSED_STREAM or GOAWAY) was not processed: it may go again, on
-        // a new connection. A server that ends connections after N requests (nginx's
-        // keepalive_requests) refuses every stream past N of each; the bound is finite.
+        // A refused stream (REFUSED_STREAM, or above a GOAWAY's last stream) was not
+        // processed: it may go again. A server that ends connections after N requests
+        // (nginx's keepalive_requests) refuses every stream past N of each; the bound is
+        // finite.
         let mut refused_retries_left = 10;
         loop {
             let mut phases = None;
@@ -132,11 +164,13 @@ fn exchange(
                     shared.pool.connected(permit, handshaken)
                 }
             };
+            // Reused: the connection served requests before, or (HTTP/2) this exchange
+            // did not open it. Only then may a failure be a stale connection's.
+            let (reused, version) = match &lease {
+                Lease::H1(lease) => (lease.reused, http::Version::HTTP_11),
+                Lease::H2(_) => (phases.is_none(), http::Version::HTTP_2),
+            };
             if let Some(trace) = progress.trace() {
-                let (reused, version) = match &lease {
-                    Lease::H1(lease) => (lease.reused, http::Version::HTTP_11),
-                    Lease::H2(_) => (phases.is_none(), http::Version::HTTP_2),
-                };
                 trace.emit(TraceKind::Connection { reused, version });
             }
             // A copy to send again, kept only when a retry could be allowed: on a reused
@@ -145,38 +179,47 @@ fn exchange(
             let replay = match &lease {
                 Lease::H2(_) if refused_retries_left > 0 => copy_request(&request),
                 _ if fresh => None,
-                Lease::H1(lease) if lease.reused && idempotent => copy_request(&request),
+                _ if reused && idempotent => copy_request(&request),
                 Lease::H1(_) | Lease::H2(_) => None,
             };
             // Bound to this attempt: a body of an earlier one that hyper still polls
             // moves no timer of this one.
             request.body_mut().rebind();
             match send_on(shared, lease, request, &progress, timeout, total, phases).await {
-                Ok(response) => return Ok(response),
+                // The exchange's record of the request body goes with the response: an
+                // HTTP/1.1 connection is pooled at the body's end only if it was sent.
+                Ok(response) => {
+                    return Ok(response.map(|body| Body::from_stream(body.start(progress))));
+                }
                 // hyper gave the request back unsent: the connection was dead already.
                 // Any method may go again, once, on a new connection.
                 Err(Failure::Unsent(unsent, _)) if !fresh => request = *unsent,
-                // The failed HTTP/2 connection left the pool: share another one.
                 Err(Failure::BeforeHead {
                     error,
-                    h2_refused: true,
+                    refused: Some(refused),
                 }) => match replay {
                     Some(copy) if refused_retries_left > 0 => {
-                        // On a connection of its own it is the first stream, which a
-                        // server that caps requests per connection always serves: shared
-                        // ones may be as full as the one that refused it.
                         refused_retries_left -= 1;
                         request = copy.into_request();
                         progress.restart();
-                        fresh = true;
+                        // A refused stream: the connection stays usable, a normal checkout
+                        // may share it again. After a GOAWAY (the connection left the
+                        // pool's use) it goes on a connection of its own, where it is the
+                        // first stream, which a server that caps requests per connection
+                        // always serves: shared ones may be as full as the one that
+                        // refused it.
+                        fresh |= refused == Refused::GoAway;
                         continue;
                     }
                     _ => return Err(error),
                 },
-                Err(Failure::BeforeHead { error, .. }) if !fresh => match replay {
-                    Some(copy) if idempotent => request = copy.into_request(),
-                    _ => return Err(error),
-                },
+                // DESIGN §5: a stale connection is a reused one.
+                Err(Failure::BeforeHead { error, .. }) if !fresh && reused && idempotent => {
+                    match replay {
+                        Some(copy) => request = copy.into_request(),
+                        None => return Err(error),
+                    }
+                }
                 Err(
                     Failure::Unsent(_, error)
                     | Failure::BeforeHead { error, .. }
@@ -279,8 +322,8 @@ async fn connect(
 }
 
 /// Hands `request` to the leased connection and answers its response, the body wrapped
-/// with its timers and the lease. Not an `async fn`: that would keep a second copy of
-/// `request` (see [`send`]).
+/// with its timers and the lease (to be [`started`](ResponseBody::start)). Not an
+/// `async fn`: that would keep a second copy of `request` (see [`send`]).
 #[allow(clippy::manual_async_fn)]
 fn send_on<'a>(
     shared: &'a Shared,
@@ -290,7 +333,7 @@ fn send_on<'a>(
     timeout: Timeout,
     total: Option<Instant>,
     phases: Option<ConnectPhases>,
-) -> impl Future<Output = Result<http::Response<Body>, Failure>> + Send + 'a {
+) -> impl Future<Output = Result<http::Response<ResponseBody>, Failure>> + Send + 'a {
     async move {
         // When the head was handed to hyper: the start of `waiting`.
         let sent_at;
@@ -319,7 +362,7 @@ fn send_on<'a>(
                     return Err(Failure::Unsent(Box::new(request), error));
                 }
                 sent_at = std::time::Instant::now();
-                progress.head_sent(sent_at, request.body().is_end_stream());
+                progress.head_sent(sent_at, request.body().is_complete());
                 let sent = match sender.try_send(request) {
                     Ok(sent) => sent,
                     Err(unsent) => return Err(Failure::Unsent(unsent, closed_before_sent())),
@@ -329,9 +372,9 @@ fn send_on<'a>(
                 (response, Lease::H1(lease), info)
             }
             Lease::H2(lease) => {
-                prepare_h2(&mut request);
+                prepare_h2(&mut request).map_err(Failure::Failed)?;
                 sent_at = std::time::Instant::now();
-                progress.head_sent(sent_at, request.body().is_end_stream());
+                progress.head_sent(sent_at, request.body().is_complete());
                 let sent = match lease.sender().try_send(request) {
                     Ok(sent) => sent,
                     // The connection task ended (its pool entry goes with it): not sent.
@@ -341,12 +384,14 @@ fn send_on<'a>(
                     Ok(response) => response,
                     Err(failure) => {
                         if let Failure::BeforeHead {
-                            h2_refused: true, ..
+                            refused: Some(Refused::GoAway),
+                            ..
                         } = failure
                         {
-                            // GOAWAY or a refused stream: no new streams on this connection.
+                            // No new streams on this connection. Its other streams go on;
+                            // its slot comes back when it closes (or its last stream ends).
+                            // A refused stream alone leaves it in use.
                             lease.mark_dead();
-                            shared.pool.remove_h2(&lease.key, &lease.entry);
                         }
                         return Err(failure);
                     }
@@ -378,7 +423,7 @@ fn send_on<'a>(
         timings.waiting = Some(head_at.saturating_duration_since(sent_at));
         timings.mark_response_head(head_at);
         let body = ResponseBody::new(incoming, timeout.read(), total, Some(lease));
-        Ok(http::Response::from_parts(parts, Body::from_stream(body)))
+        Ok(http::Response::from_parts(parts, body))
     }
 }
 
@@ -476,11 +521,14 @@ fn prepare_forward(
     }
 }
 
-/// HTTP/2 carries the host in `:authority` and forbids connection-specific headers.
-fn prepare_h2(request: &mut http::Request<WatchedBody>) {
+/// HTTP/2 carries the host in `:authority` (from the `Host` header when the request has
+/// one, as httpcore does) and forbids connection-specific headers.
+fn prepare_h2(request: &mut http::Request<WatchedBody>) -> Result<(), Error> {
     *request.version_mut() = http::Version::HTTP_2;
+    if let Some(host) = request.headers_mut().remove(header::HOST) {
+        authority_from_host(request.uri_mut(), &host)?;
+    }
     let headers = request.headers_mut();
-    headers.remove(header::HOST);
     headers.remove(header::CONNECTION);
     headers.remove(header::TRANSFER_ENCODING);
     headers.remove(header::UPGRADE);
@@ -492,4 +540,32 @@ fn prepare_h2(request: &mut http::Request<WatchedBody>) {
     {
         headers.remove(header::TE);
     }
+    Ok(())
+}
+
+/// Makes `host` the authority of `uri`. The client sets `Host` from the URL: a header
+/// equal to the URI's authority is the common case, a byte comparison. Another one
+/// must be a valid authority without userinfo (RFC 9113 §8.3.1).
+fn authority_from_host(uri: &mut http::Uri, host: &HeaderValue) -> Result<(), Error> {
+    if uri
+        .authority()
+        .is_some_and(|authority| authority.as_str().as_bytes() == host.as_bytes())
+    {
+        return Ok(());
+    }
+    let invalid = || {
+        Error::new(ErrorKind::InvalidHeader)
+            .with_message("the Host header is not a valid HTTP/2 authority (host[:port])")
+    };
+    if host.as_bytes().contains(&b'@') {
+        return Err(invalid());
+    }
+    let authority = http::uri::Authority::try_from(host.as_bytes()).map_err(|_| invalid())?;
+    let mut parts = std::mem::take(uri).into_parts();
+    parts.authority = Some(authority);
+    if parts.path_and_query.is_none() {
+        parts.path_and_query = Some(http::uri::PathAndQuery::from_static("/"));
+    }
+    *uri = http::Uri::from_parts(parts).map_err(|_| invalid())?;
+    Ok(())
 }

@@ -18,7 +18,7 @@ use pin_project_lite::pin_project;
 use tokio::time::{Instant, Sleep};
 use xhttp_core::{Error, ErrorKind, Timeout};
 
-use super::errors::{self, Phase};
+use super::errors::{self, Phase, Refused};
 use super::watch::{Progress, WatchedBody};
 
 /// How the exchange failed before a response head, as the retry rules need to know.
@@ -26,11 +26,11 @@ pub(super) enum Failure {
     /// hyper did not send the request and gave it back.
     Unsent(Box<http::Request<WatchedBody>>, Error),
     /// The exchange failed after the request was handed to the connection and before a
-    /// response head arrived (not a timeout). `h2_refused`: the server said it did not
-    /// process the stream (REFUSED_STREAM, or GOAWAY).
+    /// response head arrived (not a timeout). `refused`: the HTTP/2 server said it did
+    /// not process the stream, and how.
     BeforeHead {
         error: Error,
-        h2_refused: bool,
+        refused: Option<Refused>,
     },
     Failed(Error),
 }
@@ -197,11 +197,15 @@ fn next_check(progress: &Progress, timeout: Timeout, now: Option<Instant>) -> Op
 fn unsent_or_failed(mut failed: TrySendError<http::Request<WatchedBody>>, h2: bool) -> Failure {
     let request = failed.take_message();
     let hyper_error = failed.into_error();
-    let h2_refused = h2 && errors::is_refused(&hyper_error);
-    let error = errors::map(hyper_error, Phase::Request);
+    let refused = if h2 {
+        errors::refused(&hyper_error)
+    } else {
+        None
+    };
+    let error = errors::map_on(hyper_error, Phase::Request, h2);
     match request {
         Some(request) => Failure::Unsent(Box::new(request), error),
-        None => Failure::BeforeHead { error, h2_refused },
+        None => Failure::BeforeHead { error, refused },
     }
 }
 

@@ -144,6 +144,11 @@ impl Progress {
         }
     }
 
+    /// Whether the body ended (one atomic load).
+    pub(crate) fn is_finished(&self) -> bool {
+        self.finished.load(Ordering::Acquire) != 0
+    }
+
     /// Whether the body waits on its own source to produce the next frame (hyper is
     /// ready for it): the connection is not what is slow. Read before
     /// [`last_pull`](Progress::last_pull): a body that stopped waiting stamped its pull
@@ -190,6 +195,9 @@ pub(crate) struct WatchedBody {
     pending: Bytes,
     /// Bytes handed to hyper so far (for upload progress).
     sent: u64,
+    /// The body's exact length, when known: hyper stops pulling once it has that many
+    /// bytes (its `Content-Length`), without asking for the end, so the body ends there.
+    length: Option<u64>,
     /// The inner body's last poll answered `Pending` (and this body, when current, set
     /// [`Progress::source_waiting`]): the shared flag is written on changes only.
     waiting: bool,
@@ -200,6 +208,7 @@ impl WatchedBody {
     pub(crate) fn new(inner: Body, progress: Arc<Progress>) -> WatchedBody {
         WatchedBody {
             attempt: progress.attempt.load(Ordering::Acquire),
+            length: inner.size_hint().exact(),
             inner,
             progress,
             pending: Bytes::new(),
@@ -231,8 +240,15 @@ impl WatchedBody {
             attempt: self.attempt,
             pending: Bytes::new(),
             sent: 0,
+            length: self.length,
             waiting: false,
         })
+    }
+
+    /// Whether the whole body was handed to hyper (an empty one at once): it ended, or
+    /// it gave its exact length.
+    pub(crate) fn is_complete(&self) -> bool {
+        self.pending.is_empty() && (self.inner.is_end_stream() || self.length == Some(self.sent))
     }
 
     fn next_slice(&mut self) -> Bytes {
@@ -241,7 +257,7 @@ impl WatchedBody {
         self.sent += slice.len() as u64;
         if self.is_current() {
             self.progress.sent(self.sent);
-            if self.pending.is_empty() && self.inner.is_end_stream() {
+            if self.is_complete() {
                 self.progress.finish();
             }
         }

@@ -29,13 +29,19 @@ pub(crate) struct H2Entry {
     pub(crate) active: AtomicUsize,
     /// The server's limit, kept current by the connection task.
     pub(crate) max: Arc<AtomicUsize>,
-    /// It failed (GOAWAY, or closed): no new streams.
+    /// It failed (GOAWAY): no new streams. It keeps its slot in the pool until it closes
+    /// or its last stream ends.
     pub(crate) dead: AtomicBool,
 }
 
 impl H2Entry {
     pub(crate) fn is_usable(&self) -> bool {
-        !self.dead.load(Ordering::Acquire) && !self.sender.is_closed()
+        !self.is_dead() && !self.sender.is_closed()
+    }
+
+    /// It failed for new streams (GOAWAY).
+    pub(crate) fn is_dead(&self) -> bool {
+        self.dead.load(Ordering::Acquire)
     }
 
     /// Takes a stream if there is room.

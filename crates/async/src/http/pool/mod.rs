@@ -134,7 +134,7 @@ impl Pool {
                 let origin = state.origins.entry(key.clone()).or_default();
                 // A request that wants a new connection waits for a slot only: a
                 // connection handed over, or room on a shared one, is not new.
-                let waits_for_h2 = !fresh && !origin.h2.is_empty();
+                let waits_for_h2 = !fresh && origin.h2.iter().any(|entry| entry.is_usable());
                 if !fresh {
                     origin.waiters.push(waiter.clone());
                 }
@@ -196,18 +196,20 @@ impl Pool {
         let mut freed = 0;
         let mut idle_taken = 0;
         let origin = state.origins.entry(key.clone()).or_default();
-        // Connections that closed or failed give their slots back, fresh or not.
+        // Connections that closed give their slots back, fresh or not. One that failed
+        // (GOAWAY) but still runs streams keeps its slot until it closes: it takes no
+        // new streams.
         origin.h2.retain(|entry| {
-            let usable = entry.is_usable();
-            if !usable {
+            let closed = entry.sender.is_closed();
+            if closed {
                 freed += 1;
             }
-            usable
+            !closed
         });
         let mut h2_room = false;
         if !fresh {
             for entry in &origin.h2 {
-                if entry.try_take_stream() {
+                if !entry.is_dead() && entry.try_take_stream() {
                     let entry = Arc::clone(entry);
                     self.free_slots(state, freed);
                     return Ok(Acquired::H2(H2Lease {
@@ -217,7 +219,7 @@ impl Pool {
                     }));
                 }
             }
-            h2_room = origin.h2.is_empty();
+            h2_room = !origin.h2.iter().any(|entry| !entry.is_dead());
             while let Some(idle) = origin.idle.pop_back() {
                 idle_taken += 1;
                 if idle.sender.is_closed()
@@ -517,16 +519,20 @@ impl Pool {
     }
 
     /// A stream of a shared HTTP/2 connection ended: a waiter may use its room, or, when
-    /// the connection is now unused and requests wait for a slot, its slot. `changed`:
-    /// the connection was full or is now unused. A request may then be deciding to wait
-    /// under the lock, its count not yet raised: the lock is taken to meet it.
+    /// the connection is now unused and requests wait for a slot (or it failed and takes
+    /// no new streams), its slot. `changed`: the connection was full or is now unused. A
+    /// request may then be deciding to wait under the lock, its count not yet raised: the
+    /// lock is taken to meet it.
     pub(crate) fn h2_stream_ended(&self, key: &Key, entry: &Arc<H2Entry>, changed: bool) {
         let slot_waiting = self.slot_waiting.load(Ordering::Acquire) > 0;
         if !changed && self.h2_waiting.load(Ordering::Acquire) == 0 && !slot_waiting {
             return;
         }
         let mut state = self.lock();
-        if entry.active.load(Ordering::Acquire) == 0 && state.slot_waiters.has_live() {
+        if entry.active.load(Ordering::Acquire) == 0
+            && (entry.is_dead() || state.slot_waiters.has_live())
+        {
+            // Dropping the pool's sending half lets the unused connection close.
             if let Some(origin) = state.origins.get_mut(key) {
                 let before = origin.h2.len();
                 origin.h2.retain(|other| !Arc::ptr_eq(other, entry));
@@ -549,22 +555,9 @@ impl Pool {
             return;
         };
         let before = origin.h2.len();
-        origin.h2.retain(|entry| entry.is_usable());
+        origin.h2.retain(|entry| !entry.sender.is_closed());
         let freed = before - origin.h2.len();
         self.free_slots(&mut state, freed);
-    }
-
-    /// Removes a shared HTTP/2 connection that failed (GOAWAY).
-    pub(crate) fn remove_h2(&self, key: &Key, entry: &Arc<H2Entry>) {
-        let mut state = self.lock();
-        let Some(origin) = state.origins.get_mut(key) else {
-            return;
-        };
-        let before = origin.h2.len();
-        origin.h2.retain(|other| !Arc::ptr_eq(other, entry));
-        if origin.h2.len() < before {
-            self.free_slot(&mut state);
-        }
     }
 
     /// Closes idle connections that expired.
@@ -802,5 +795,60 @@ pub mod bench {
             }
             served
         }
+    }
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use std::sync::Arc;
+    use std::time::Duration;
+
+    use xhttp_core::{ConnectionInfo, ErrorKind, HttpOptions, Limits};
+
+    use super::{Acquired, Pool};
+    use crate::connect::Connected;
+    use crate::connect::io::Io;
+    use crate::http::body::Lease;
+    use crate::http::conn::handshake;
+    use crate::http::key::Key;
+
+    /// An HTTP/2 connection that failed for new streams (GOAWAY) while a stream still
+    /// runs on it keeps its slot: under a cap of one, a checkout waits for it (here until
+    /// its pool timeout) rather than opening a second connection. The slot comes back
+    /// when that last stream ends.
+    #[tokio::test]
+    async fn a_failed_http2_connection_keeps_its_slot_until_its_last_stream_ends() {
+        let (near, _far) = tokio::net::UnixStream::pair().expect("a socket pair");
+        let connected = Connected {
+            io: Io::Unix(near),
+            info: Arc::new(ConnectionInfo::default()),
+            h2: true,
+            forward: false,
+            phases: Default::default(),
+        };
+        let Ok(handshaken) = handshake(connected, &HttpOptions::default()).await else {
+            panic!("a connection");
+        };
+        let pool = Arc::new(Pool::new(&Limits::default().with_max_connections(1)));
+        let key = Key::from_uri(&http::Uri::from_static("http://localhost/")).expect("a key");
+        let Ok(Acquired::Connect(permit)) = pool.acquire(&key, false, false, None, &mut None).await
+        else {
+            panic!("a slot");
+        };
+        let Lease::H2(stream) = pool.connected(permit, handshaken) else {
+            panic!("an HTTP/2 stream");
+        };
+        stream.mark_dead();
+        let limit = Some(Duration::from_millis(50));
+        let waited = pool.acquire(&key, false, false, limit, &mut None).await;
+        assert!(
+            matches!(&waited, Err(error) if error.kind() == ErrorKind::PoolTimeout),
+            "{waited:?}"
+        );
+        assert_eq!(pool.stats().connections, 1);
+        drop(stream);
+        assert_eq!(pool.stats().connections, 0);
+        let again = pool.acquire(&key, false, false, limit, &mut None).await;
+        assert!(matches!(again, Ok(Acquired::Connect(_))), "{again:?}");
     }
 }
