@@ -12,7 +12,7 @@ use std::task::{Context, Poll, Waker};
 use bytes::Bytes;
 use http_body::{Frame, SizeHint};
 use xhttp_core::body::ReaderBody;
-use xhttp_core::{Error, ErrorKind};
+use xhttp_core::{Body, Error, ErrorKind};
 
 /// How many chunks may wait in the channel (each up to 64 KiB).
 const CAPACITY: usize = 4;
@@ -36,8 +36,15 @@ impl Shared {
 }
 
 /// The producing end: [`send`](ChannelSender::send) blocks while the channel is full.
+///
+/// Dropping it ends the body, cleanly, unless it is dropped by a panic (of the reader
+/// it [`pump`](ChannelSender::pump)s, or of the thread holding it): the body then ends
+/// with an error, so the request fails rather than send a truncated body.
 pub struct ChannelSender {
     shared: Arc<Shared>,
+    /// Set while [`pump`](ChannelSender::pump) runs: still set at the drop, the reader
+    /// panicked.
+    pumping: bool,
 }
 
 /// The consuming end: an `http_body::Body`.
@@ -60,6 +67,7 @@ pub fn channel(length: Option<u64>) -> (ChannelSender, ChannelBody) {
     (
         ChannelSender {
             shared: Arc::clone(&shared),
+            pumping: false,
         },
         ChannelBody { shared, length },
     )
@@ -95,8 +103,14 @@ impl ChannelSender {
     }
 
     /// Reads `reader` to its end into the channel, on this thread; stops early when the
-    /// receiver is gone. Blocks.
-    pub fn pump(self, mut reader: ReaderBody) {
+    /// receiver is gone. Blocks. Should the reader panic, the body ends with an error.
+    pub fn pump(mut self, mut reader: ReaderBody) {
+        self.pumping = true;
+        self.pump_all(&mut reader);
+        self.pumping = false;
+    }
+
+    fn pump_all(&self, reader: &mut ReaderBody) {
         loop {
             let item = match reader.read_chunk() {
                 Ok(Some(chunk)) => Ok(chunk),
@@ -119,12 +133,39 @@ fn reader_error(error: io::Error) -> Error {
 
 impl Drop for ChannelSender {
     fn drop(&mut self) {
+        // Dropped by an unwinding reader (or thread): the body is not complete.
+        let message = if self.pumping {
+            Some("the request body reader panicked")
+        } else if std::thread::panicking() {
+            Some("the request body's producer panicked")
+        } else {
+            None
+        };
         let mut state = self.shared.lock();
+        if let Some(message) = message {
+            if !state.receiver_gone {
+                // Past the capacity: the one last item, never waited for.
+                state
+                    .queue
+                    .push_back(Err(Error::new(ErrorKind::Write).with_message(message)));
+            }
+        }
         state.finished = true;
         let waker = state.waker.take();
         drop(state);
         if let Some(waker) = waker {
             waker.wake();
+        }
+    }
+}
+
+impl ChannelBody {
+    /// The channel as a request [`Body`], with its length when known (so it is sent with
+    /// `Content-Length`, upload progress has a total, and the body is held to it).
+    pub fn into_body(self) -> Body {
+        match self.length {
+            Some(length) => Body::from_stream_with_length(self, length),
+            None => Body::from_stream(self),
         }
     }
 }
@@ -196,6 +237,63 @@ mod tests {
         let collected = body.collect().await.expect("the whole body").to_bytes();
         pump.join().expect("the pump thread");
         assert_eq!(collected.as_ref(), data.as_slice());
+    }
+
+    /// Gives one chunk, then panics.
+    struct PanicsAfterOneChunk(bool);
+
+    impl io::Read for PanicsAfterOneChunk {
+        fn read(&mut self, buffer: &mut [u8]) -> io::Result<usize> {
+            if std::mem::replace(&mut self.0, true) {
+                panic!("the reader panics on purpose");
+            }
+            buffer[..3].copy_from_slice(b"abc");
+            Ok(3)
+        }
+    }
+
+    #[tokio::test]
+    async fn a_panicking_reader_ends_the_body_with_an_error_not_cleanly() {
+        let reader = xhttp_core::Body::from_reader(PanicsAfterOneChunk(false), None)
+            .take_reader()
+            .expect("a reader");
+        let (sender, mut body) = channel(None);
+        let pump = std::thread::spawn(move || sender.pump(reader));
+        assert!(pump.join().is_err(), "the reader panicked");
+        let first = body
+            .frame()
+            .await
+            .expect("a frame")
+            .expect("the first chunk");
+        assert_eq!(first.into_data().ok().as_deref(), Some(&b"abc"[..]));
+        let error = body
+            .frame()
+            .await
+            .expect("an error, not the end")
+            .expect_err("the reader panicked");
+        assert_eq!(error.kind(), ErrorKind::Write);
+        assert_eq!(error.message(), Some("the request body reader panicked"));
+    }
+
+    #[test]
+    fn a_sender_dropped_by_a_panic_ends_the_body_with_an_error() {
+        let (sender, body) = channel(None);
+        let thread = std::thread::spawn(move || {
+            let _sender = sender;
+            panic!("the producer panics on purpose");
+        });
+        assert!(thread.join().is_err());
+        let state = body.shared.lock();
+        assert!(state.finished);
+        assert!(matches!(state.queue.front(), Some(Err(_))));
+    }
+
+    #[test]
+    fn a_known_length_is_kept_by_the_request_body() {
+        let (_sender, body) = channel(Some(7));
+        assert_eq!(body.into_body().content_length(), Some(7));
+        let (_sender, body) = channel(None);
+        assert_eq!(body.into_body().content_length(), None);
     }
 
     #[test]

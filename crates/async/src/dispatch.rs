@@ -128,7 +128,8 @@ impl Service<http::Request<Body>> for Dispatch {
             // Off the runtime workers: a reader may block.
             let (sender, body) = body_channel::channel(reader.length());
             tokio::task::spawn_blocking(move || sender.pump(reader));
-            *request.body_mut() = Body::from_stream(body);
+            // With its length: upload progress gets a total, the body is held to it.
+            *request.body_mut() = body.into_body();
         }
         let started = Instant::now();
         DispatchFuture {

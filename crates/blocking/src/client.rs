@@ -4,7 +4,7 @@ use std::fmt;
 
 use xhttp_async::{AsyncClient, BoxTransport, body_channel};
 use xhttp_core::client::{ClientBuilder, ClientConfig, ClientFlavor, SendMode};
-use xhttp_core::{Blocking, Body, Error, ErrorKind, Request, Response};
+use xhttp_core::{Blocking, Error, ErrorKind, Request, Response};
 
 use crate::driver::CallerThreadDriver;
 use crate::park;
@@ -90,11 +90,18 @@ impl Client {
         }
         let handle = runtime::handle()?;
         let mut request = request?;
-        let pump = request.body_mut().take_reader().map(|reader| {
-            let (sender, body) = body_channel::channel(reader.length());
-            request.set_body(Body::from_stream(body));
-            (sender, reader)
-        });
+        // A one-shot reader is read on this thread. A replayable reader body (files) goes
+        // on as it is: each hop (redirect, auth, retry) opens it again, off the runtime's
+        // workers, as the async client does.
+        let pump = if request.body().is_replayable() {
+            None
+        } else {
+            request.body_mut().take_reader().map(|reader| {
+                let (sender, body) = body_channel::channel(reader.length());
+                request.set_body(body.into_body());
+                (sender, reader)
+            })
+        };
         let future = self.inner.execute(Ok(request), mode);
         let response = match (pump, runtime::bridge()) {
             // Nothing to read on this thread: poll the exchange here, inside the

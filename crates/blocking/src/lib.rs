@@ -10,9 +10,11 @@
 //! the request is written and the response read on the calling thread, so the only
 //! cross-thread hop is the runtime's I/O driver reporting the socket readable (two
 //! context switches per sequential request instead of six). When the wait ends, the
-//! connection's task on the runtime drives it again. When the request body is an
-//! `io::Read`, the exchange is spawned on the runtime instead and the calling thread
-//! reads the body meanwhile.
+//! connection's task on the runtime drives it again. When the request body is a
+//! one-shot `io::Read`, the exchange is spawned on the runtime instead and the calling
+//! thread reads the body meanwhile; a replayable one (a file, a multipart of files) is
+//! read on the runtime's blocking pool for each hop, as the async client does, so
+//! redirects, auth flows and retries can send it again.
 //!
 //! Measured on MockTransport (`cargo bench --bench mock_overhead`): polling on the
 //! caller's thread costs about what the async client costs (~2 µs a request here), where

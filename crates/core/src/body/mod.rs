@@ -11,7 +11,7 @@ use std::fmt;
 use std::io::Read;
 use std::path::Path;
 use std::pin::Pin;
-use std::task::{Context, Poll};
+use std::task::{Context, Poll, ready};
 
 use bytes::Bytes;
 use http_body::{Frame, SizeHint};
@@ -39,8 +39,9 @@ type DynBody = Pin<Box<dyn http_body::Body<Data = Bytes, Error = BoxError> + Sen
 /// * a [`std::io::Read`] (one-shot too), which the client reads off the runtime: on the
 ///   caller's thread for the blocking client, with `spawn_blocking` for the async one;
 /// * a file ([`from_file`](Body::from_file)), opened and read by the client the same
-///   way when the body is sent, so it is **replayable**; multipart bodies are sequences
-///   of such pieces (bytes, files, readers).
+///   way when the body is sent, so a regular file is **replayable** (a pipe or a device
+///   is one-shot); multipart bodies are sequences of such pieces (bytes, files,
+///   readers).
 ///
 /// The length is exact when known (sent as `Content-Length`); otherwise the body is
 /// sent chunked.
@@ -59,7 +60,9 @@ pub struct Body {
 enum Kind {
     Empty,
     Full(Option<Bytes>, Bytes),
-    Stream(SyncWrapper<DynBody>, Option<u64>),
+    /// A stream, its length when known and the data bytes it gave so far (held to the
+    /// length: counted only when there is one).
+    Stream(SyncWrapper<DynBody>, Option<u64>, u64),
     Reader(Option<ReaderBody>),
     Encoded(Box<Encoded>),
 }
@@ -93,13 +96,18 @@ impl Body {
     {
         use http_body_util::BodyExt;
         Body {
-            kind: Kind::Stream(SyncWrapper::new(Box::pin(body.map_err(Into::into))), None),
+            kind: Kind::Stream(
+                SyncWrapper::new(Box::pin(body.map_err(Into::into))),
+                None,
+                0,
+            ),
         }
     }
 
     /// A one-shot body streamed from `body`, which holds exactly `length` bytes: sent
-    /// with `Content-Length` instead of chunked. (A stream that then ends early or runs
-    /// long fails the request: the length was already announced.)
+    /// with `Content-Length` instead of chunked. A stream that then ends early or runs
+    /// long fails the request with a [`ErrorKind::LocalProtocol`] error (the length was
+    /// already announced): its bytes past `length` are never sent.
     ///
     /// ```
     /// use xhttp_core::Body;
@@ -113,19 +121,29 @@ impl Body {
         B::Error: Into<BoxError>,
     {
         let mut stream = Body::from_stream(body);
-        if let Kind::Stream(_, known) = &mut stream.kind {
-            *known = Some(length);
-        }
+        stream.declare_length(length);
         stream
     }
 
+    /// Gives a stream or reader body of unknown length the `length` a caller's
+    /// `Content-Length` header declared, which it is then held to; any other body is
+    /// left as it is.
+    pub(crate) fn declare_length(&mut self, length: u64) {
+        match &mut self.kind {
+            Kind::Stream(_, known @ None, _) => *known = Some(length),
+            Kind::Reader(Some(reader)) => reader.declare_length(length),
+            _ => {}
+        }
+    }
+
     /// A body sending the file at `path`, read by the client when the body is sent
-    /// (never on an async runtime's worker thread). The body is replayable: each send
-    /// opens the file again.
+    /// (never on an async runtime's worker thread). For a regular file the body is
+    /// replayable: each send opens the file again.
     ///
     /// Its size is read now (a `stat`, not a read) and sent as `Content-Length`; a
     /// file whose size is different when it is sent fails the request. A pipe or a
-    /// device is sent chunked.
+    /// device has no size: it is sent chunked, and once only (one-shot, like a reader:
+    /// opened again it would give other bytes).
     ///
     /// # Errors
     ///
@@ -167,7 +185,8 @@ impl Body {
     }
 
     /// A copy of the body for sending again, if it is replayable (empty, in memory,
-    /// files, or multipart made of those); `None` for streams and readers.
+    /// regular files, or multipart made of those); `None` for streams, readers, pipes
+    /// and devices.
     pub fn try_clone(&self) -> Option<Body> {
         match &self.kind {
             Kind::Empty => Some(Body::empty()),
@@ -212,7 +231,7 @@ impl Body {
         match &self.kind {
             Kind::Empty => Some(0),
             Kind::Full(_, all) => Some(all.len() as u64),
-            Kind::Stream(_, length) => *length,
+            Kind::Stream(_, length, _) => *length,
             Kind::Reader(reader) => reader.as_ref().and_then(ReaderBody::length),
             Kind::Encoded(_) => None,
         }
@@ -306,8 +325,8 @@ impl fmt::Debug for Body {
         match &self.kind {
             Kind::Empty => f.write_str("Body(empty)"),
             Kind::Full(_, all) => write!(f, "Body({} bytes)", all.len()),
-            Kind::Stream(_, None) => f.write_str("Body(stream)"),
-            Kind::Stream(_, Some(length)) => write!(f, "Body(stream of {length} bytes)"),
+            Kind::Stream(_, None, _) => f.write_str("Body(stream)"),
+            Kind::Stream(_, Some(length), _) => write!(f, "Body(stream of {length} bytes)"),
             Kind::Reader(Some(reader)) => match reader.length() {
                 Some(length) => write!(f, "Body(reader of {length} bytes)"),
                 None => f.write_str("Body(reader)"),
@@ -336,11 +355,15 @@ impl http_body::Body for Body {
         match &mut this.kind {
             Kind::Empty => Poll::Ready(None),
             Kind::Full(rest, _) => Poll::Ready(rest.take().map(|bytes| Ok(Frame::data(bytes)))),
-            Kind::Stream(stream, _) => stream
+            Kind::Stream(stream, None, _) => stream
                 .get_mut()
                 .as_mut()
                 .poll_frame(cx)
                 .map(|frame| frame.map(|frame| frame.map_err(error_from_box))),
+            Kind::Stream(stream, Some(length), seen) => {
+                let frame = ready!(stream.get_mut().as_mut().poll_frame(cx));
+                Poll::Ready(hold_to_length(frame, *length, seen))
+            }
             Kind::Reader(_) => Poll::Ready(Some(Err(Error::new(ErrorKind::LocalProtocol)
                 .with_message("a reader body must be driven by a client, not polled directly")))),
             // Replaced above: never reached.
@@ -365,8 +388,10 @@ impl http_body::Body for Body {
                 SizeHint::with_exact(rest.as_ref().map_or(0, |bytes| bytes.len() as u64))
             }
             // `SyncWrapper` gives no shared access: a stream's own hint is unknown here.
-            Kind::Stream(_, Some(length)) => SizeHint::with_exact(*length),
-            Kind::Stream(_, None) => SizeHint::default(),
+            Kind::Stream(_, Some(length), seen) => {
+                SizeHint::with_exact(length.saturating_sub(*seen))
+            }
+            Kind::Stream(_, None, _) => SizeHint::default(),
             Kind::Reader(reader) => match reader.as_ref().and_then(ReaderBody::length) {
                 Some(length) => SizeHint::with_exact(length),
                 None => SizeHint::default(),
@@ -374,6 +399,39 @@ impl http_body::Body for Body {
             // The decoded length is not known before decoding.
             Kind::Encoded(_) => SizeHint::default(),
         }
+    }
+}
+
+/// A stream's next frame, checked against its announced `length` (`seen`: the data
+/// bytes so far): data past the length, or an end before it, is an error instead.
+fn hold_to_length(
+    frame: Option<Result<Frame<Bytes>, BoxError>>,
+    length: u64,
+    seen: &mut u64,
+) -> Option<Result<Frame<Bytes>, Error>> {
+    match frame {
+        Some(Ok(frame)) => {
+            if let Some(data) = frame.data_ref() {
+                *seen = seen.saturating_add(data.len() as u64);
+                if *seen > length {
+                    return Some(Err(Error::new(ErrorKind::LocalProtocol).with_message(
+                        format!(
+                            "the body holds more bytes than its declared length of {length} \
+                             bytes"
+                        ),
+                    )));
+                }
+            }
+            Some(Ok(frame))
+        }
+        Some(Err(error)) => Some(Err(error_from_box(error))),
+        None if *seen < length => Some(Err(Error::new(ErrorKind::LocalProtocol).with_message(
+            format!(
+                "the body ended after {seen} bytes, short of its declared length of {length} \
+                 bytes"
+            ),
+        ))),
+        None => None,
     }
 }
 
@@ -493,6 +551,65 @@ mod tests {
         assert_eq!(collect(body).unwrap(), "four");
         let unknown = Body::from_stream(http_body_util::Full::new(Bytes::from("x")));
         assert_eq!(unknown.content_length(), None);
+    }
+
+    #[test]
+    fn a_stream_is_held_to_its_declared_length() {
+        let long = Body::from_stream_with_length(http_body_util::Full::new(Bytes::from("abcd")), 3);
+        let error = collect(long).unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::LocalProtocol);
+        assert!(
+            error
+                .to_string()
+                .contains("more bytes than its declared length of 3")
+        );
+        let short = Body::from_stream_with_length(http_body_util::Full::new(Bytes::from("ab")), 3);
+        let error = collect(short).unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::LocalProtocol);
+        assert!(error.to_string().contains("ended after 2 bytes"), "{error}");
+        let exact = Body::from_stream_with_length(http_body_util::Full::new(Bytes::from("abc")), 3);
+        assert_eq!(collect(exact).unwrap(), "abc");
+        // A length declared later (a caller's Content-Length) is held to the same way.
+        let mut declared = Body::from_stream(http_body_util::Full::new(Bytes::from("abcd")));
+        declared.declare_length(2);
+        assert_eq!(declared.content_length(), Some(2));
+        assert_eq!(
+            collect(declared).unwrap_err().kind(),
+            ErrorKind::LocalProtocol
+        );
+        // A known length is never replaced.
+        let mut bytes = Body::from("abc");
+        bytes.declare_length(5);
+        assert_eq!(bytes.content_length(), Some(3));
+    }
+
+    /// Not a regular file: a pipe or a device cannot be read the same way twice.
+    #[cfg(unix)]
+    #[test]
+    fn a_device_or_a_fifo_body_is_one_shot() {
+        let body = Body::from_file("/dev/null").unwrap();
+        assert_eq!(body.content_length(), None);
+        assert!(!body.is_replayable() && body.try_clone().is_none());
+
+        let dir = temp_file("fifo-dir", b"");
+        std::fs::remove_file(&dir).unwrap();
+        std::fs::create_dir(&dir).unwrap();
+        let fifo = dir.join("pipe");
+        let made = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .expect("mkfifo runs");
+        assert!(made.success());
+        let body = Body::from_file(&fifo).unwrap();
+        let replayable = body.is_replayable() || body.try_clone().is_some();
+        std::fs::remove_dir_all(&dir).unwrap();
+        assert!(!replayable, "a FIFO body is one-shot");
+
+        let segment = Segment::File {
+            path: "/any".into(),
+            size: None,
+        };
+        assert!(!segment.is_replayable() && segment.try_clone().is_none());
     }
 
     #[test]

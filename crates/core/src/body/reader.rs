@@ -20,10 +20,13 @@ pub const READ_CHUNK: usize = 64 * 1024;
 ///
 /// A file's size is read when the body is made; a file that is then shorter or longer
 /// when it is sent makes [`read_chunk`](ReaderBody::read_chunk) fail (the length was
-/// already announced). A reader given with a length is held to it the same way.
+/// already announced). A reader given with a length is held to it the same way, and so
+/// is the whole body to a length a caller's `Content-Length` header declared.
 pub struct ReaderBody {
     segments: VecDeque<Segment>,
     length: Option<u64>,
+    /// The bytes read so far, held to `length` when there is one.
+    sent: u64,
     open: Option<Open>,
 }
 
@@ -77,6 +80,7 @@ impl ReaderBody {
         ReaderBody {
             segments: segments.into(),
             length,
+            sent: 0,
             open: None,
         }
     }
@@ -105,8 +109,16 @@ impl ReaderBody {
         Some(ReaderBody {
             segments,
             length: self.length,
+            sent: 0,
             open: None,
         })
+    }
+
+    /// Holds a body of unknown length to the `length` a caller declared.
+    pub(crate) fn declare_length(&mut self, length: u64) {
+        if self.length.is_none() {
+            self.length = Some(length);
+        }
     }
 
     /// Reads the next chunk of at most [`READ_CHUNK`] bytes; `None` at the end.
@@ -115,9 +127,40 @@ impl ReaderBody {
     ///
     /// # Errors
     ///
-    /// A file that cannot be opened or read, a reader's error, or a file or reader
-    /// whose length differs from the one announced.
+    /// A file that cannot be opened or read, a reader's error, or a file, a reader or
+    /// the whole body whose length differs from the one announced.
     pub fn read_chunk(&mut self) -> io::Result<Option<Bytes>> {
+        let chunk = self.next_chunk()?;
+        let Some(length) = self.length else {
+            return Ok(chunk);
+        };
+        // Each segment of known size is checked on its own; this catches a declared
+        // length over segments of unknown size.
+        if let Some(chunk) = &chunk {
+            self.sent = self.sent.saturating_add(chunk.len() as u64);
+        }
+        let wrong = match &chunk {
+            Some(_) => self.sent > length,
+            None => self.sent != length,
+        };
+        if wrong {
+            let found = if chunk.is_some() {
+                "more".to_owned()
+            } else {
+                self.sent.to_string()
+            };
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidData,
+                format!(
+                    "the request body does not hold its declared length: {length} bytes \
+                     expected, {found} found"
+                ),
+            ));
+        }
+        Ok(chunk)
+    }
+
+    fn next_chunk(&mut self) -> io::Result<Option<Bytes>> {
         loop {
             if let Some(open) = &mut self.open {
                 if let Some(chunk) = read_open(open)? {
@@ -300,6 +343,22 @@ mod tests {
         assert!(read_all(&mut long).is_err());
         let mut unknown = ReaderBody::new(Box::new(io::Cursor::new(b"abcd".to_vec())), None);
         assert_eq!(read_all(&mut unknown).unwrap(), b"abcd");
+    }
+
+    #[test]
+    fn a_declared_length_holds_the_whole_body() {
+        let reader = |data: &[u8]| Segment::reader(Box::new(io::Cursor::new(data.to_vec())), None);
+        let mut exact = ReaderBody::from_segments(vec![reader(b"ab"), reader(b"cd")]);
+        exact.declare_length(4);
+        assert_eq!(exact.length(), Some(4));
+        assert_eq!(read_all(&mut exact).unwrap(), b"abcd");
+        for declared in [3, 5] {
+            let mut body = ReaderBody::from_segments(vec![reader(b"ab"), reader(b"cd")]);
+            body.declare_length(declared);
+            let error = read_all(&mut body).unwrap_err();
+            assert_eq!(error.kind(), io::ErrorKind::InvalidData);
+            assert!(error.to_string().contains("declared length"), "{error}");
+        }
     }
 
     #[test]

@@ -14,8 +14,9 @@ use crate::{Error, ErrorKind};
 pub(crate) enum Segment {
     /// Bytes in memory: replayable.
     Bytes(Bytes),
-    /// A file, opened only when the body is sent (so the body is replayable); `size` is
-    /// the size it had when the body was made (`None` for a pipe or a device).
+    /// A file, opened only when the body is sent; `size` is the size it had when the
+    /// body was made. A regular file (`Some` size) is replayable; a pipe or a device
+    /// (`None`) is not: opened again it gives other bytes, or none.
     File { path: PathBuf, size: Option<u64> },
     /// A one-shot reader of `size` bytes when known.
     Reader {
@@ -39,7 +40,7 @@ impl Segment {
                 path.display()
             )));
         }
-        // A pipe or a device has no meaningful size: sent chunked.
+        // A pipe or a device has no meaningful size: sent chunked, and once only.
         let size = metadata.is_file().then_some(metadata.len());
         Ok(Segment::File {
             path: path.to_path_buf(),
@@ -63,21 +64,28 @@ impl Segment {
         }
     }
 
-    /// A copy for sending again; `None` for a reader.
+    /// A copy for sending again; `None` for a reader, a pipe or a device.
     pub(crate) fn try_clone(&self) -> Option<Segment> {
         match self {
             Segment::Bytes(bytes) => Some(Segment::Bytes(bytes.clone())),
-            Segment::File { path, size } => Some(Segment::File {
+            Segment::File {
+                path,
+                size: Some(size),
+            } => Some(Segment::File {
                 path: path.clone(),
-                size: *size,
+                size: Some(*size),
             }),
-            Segment::Reader { .. } => None,
+            Segment::File { size: None, .. } | Segment::Reader { .. } => None,
         }
     }
 
-    /// Whether [`try_clone`](Segment::try_clone) gives a copy.
+    /// Whether [`try_clone`](Segment::try_clone) gives a copy: bytes, or a regular file
+    /// (whose size is known).
     pub(crate) fn is_replayable(&self) -> bool {
-        !matches!(self, Segment::Reader { .. })
+        match self {
+            Segment::Bytes(_) | Segment::File { size: Some(_), .. } => true,
+            Segment::File { size: None, .. } | Segment::Reader { .. } => false,
+        }
     }
 }
 

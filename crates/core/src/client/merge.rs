@@ -100,7 +100,7 @@ pub fn merge_request<T>(config: &ClientConfig<T>, parts: RequestParts) -> Result
         headers: request_headers,
         params,
         cookies,
-        body,
+        mut body,
         auth,
         timeout,
         follow_redirects,
@@ -170,7 +170,7 @@ pub fn merge_request<T>(config: &ClientConfig<T>, parts: RequestParts) -> Result
             cookies_from_client = true;
         }
     }
-    add_content_length(map, &method, &body);
+    frame_body(map, &method, &mut body)?;
 
     let mut request = Request::new(method, url);
     *request.headers_mut() = headers;
@@ -235,11 +235,51 @@ fn absolute(url: Url) -> Result<Url, Error> {
         .with_url(&url))
 }
 
-/// `Content-Length` for a body of known length (and `0` for an empty POST, PUT or
-/// PATCH, as httpx), unless the caller set a length or a transfer coding.
-fn add_content_length(map: &mut http::HeaderMap, method: &http::Method, body: &Body) {
-    if map.contains_key(header::CONTENT_LENGTH) || map.contains_key(header::TRANSFER_ENCODING) {
-        return;
+/// How the body is framed on HTTP/1.1, unless the caller set a transfer coding:
+/// * `Content-Length` for a body of known length (and `0` for an empty POST, PUT or
+///   PATCH, as httpx);
+/// * `Transfer-Encoding: chunked` for a body of unknown length, whatever the method (as
+///   httpx: hyper would send a GET's or a HEAD's body as empty otherwise). HTTP/2 drops
+///   the header and sends DATA frames;
+/// * a caller's `Content-Length` must be the body's exact length when that is known (an
+///   `InvalidHeader` error otherwise: hyper would cut a longer body short); over a body
+///   of unknown length it becomes the body's length, which the body is then held to.
+///
+/// Costs nothing more than the two header look-ups for a body in memory.
+fn frame_body(
+    map: &mut http::HeaderMap,
+    method: &http::Method,
+    body: &mut Body,
+) -> Result<(), Error> {
+    if map.contains_key(header::TRANSFER_ENCODING) {
+        return Ok(());
+    }
+    if map.contains_key(header::CONTENT_LENGTH) {
+        let known = body.content_length();
+        let declared = declared_length(map).ok_or_else(|| {
+            let value = map
+                .get(header::CONTENT_LENGTH)
+                .map(|value| String::from_utf8_lossy(value.as_bytes()).into_owned())
+                .unwrap_or_default();
+            let value: String = value.chars().take(40).collect();
+            let body =
+                known.map_or_else(String::new, |known| format!(": the body is {known} bytes"));
+            Error::new(ErrorKind::InvalidHeader).with_message(format!(
+                "the request's Content-Length header {value:?} is not one length in bytes{body}"
+            ))
+        })?;
+        return match known {
+            Some(known) if known != declared => Err(Error::new(ErrorKind::InvalidHeader)
+                .with_message(format!(
+                    "the request's Content-Length header says {declared} bytes but the body \
+                     is {known} bytes: leave the header out to have it set"
+                ))),
+            Some(_) => Ok(()),
+            None => {
+                body.declare_length(declared);
+                Ok(())
+            }
+        };
     }
     match body.content_length() {
         Some(0) => {
@@ -253,8 +293,34 @@ fn add_content_length(map: &mut http::HeaderMap, method: &http::Method, body: &B
         Some(length) => {
             map.insert(header::CONTENT_LENGTH, HeaderValue::from(length));
         }
-        None => {}
+        None => {
+            map.insert(
+                header::TRANSFER_ENCODING,
+                HeaderValue::from_static("chunked"),
+            );
+        }
     }
+    Ok(())
+}
+
+/// The length the `Content-Length` values state, read as hyper reads them: every value
+/// (and each item of a comma-separated one) a number, all of them equal.
+fn declared_length(map: &http::HeaderMap) -> Option<u64> {
+    let mut length = None;
+    for value in map.get_all(header::CONTENT_LENGTH) {
+        for item in value.as_bytes().split(|&byte| byte == b',') {
+            let item = item.trim_ascii();
+            if item.is_empty() || !item.iter().all(u8::is_ascii_digit) {
+                return None;
+            }
+            let parsed: u64 = std::str::from_utf8(item).ok()?.parse().ok()?;
+            if length.is_some_and(|length| length != parsed) {
+                return None;
+            }
+            length = Some(parsed);
+        }
+    }
+    length
 }
 
 #[cfg(test)]
@@ -321,6 +387,94 @@ mod tests {
             message.contains("base_url must be absolute: it has no scheme"),
             "{message}"
         );
+    }
+
+    fn framing(request: &Request) -> (Option<String>, Option<String>) {
+        let get = |name| {
+            request
+                .headers()
+                .as_map()
+                .get(name)
+                .map(|value: &HeaderValue| value.to_str().unwrap_or_default().to_owned())
+        };
+        (get(header::CONTENT_LENGTH), get(header::TRANSFER_ENCODING))
+    }
+
+    fn unknown_length(data: &'static str) -> Body {
+        Body::from_stream(http_body_util::Full::new(bytes::Bytes::from(data)))
+    }
+
+    #[test]
+    fn a_body_of_unknown_length_is_chunked_whatever_the_method() {
+        let client = ClientBuilder::<TestClient>::new().build().unwrap();
+        for method in [http::Method::GET, http::Method::HEAD, http::Method::POST] {
+            let request = client
+                .request(method.clone(), "http://h/")
+                .body(unknown_length("x"))
+                .send()
+                .unwrap();
+            assert_eq!(
+                framing(&request),
+                (None, Some("chunked".into())),
+                "{method}"
+            );
+        }
+        let reader = Body::from_reader(std::io::empty(), None);
+        let request = client.get("http://h/").body(reader).send().unwrap();
+        assert_eq!(framing(&request), (None, Some("chunked".into())));
+        // Known lengths: as before; a known empty GET gets neither header.
+        let request = client.get("http://h/").send().unwrap();
+        assert_eq!(framing(&request), (None, None));
+        let request = client.get("http://h/").body("abc").send().unwrap();
+        assert_eq!(framing(&request), (Some("3".into()), None));
+        let request = client.post("http://h/").send().unwrap();
+        assert_eq!(framing(&request), (Some("0".into()), None));
+        // The caller's framing is kept.
+        let request = client
+            .get("http://h/")
+            .header("transfer-encoding", "gzip, chunked")
+            .body(unknown_length("x"))
+            .send()
+            .unwrap();
+        assert_eq!(framing(&request), (None, Some("gzip, chunked".into())));
+    }
+
+    #[test]
+    fn a_content_length_contradicting_a_known_length_is_an_invalid_header() {
+        let client = ClientBuilder::<TestClient>::new().build().unwrap();
+        let send = |length: &str, body: Body| {
+            client
+                .post("http://h/")
+                .header("content-length", length)
+                .body(body)
+                .send()
+        };
+        for wrong in ["3", "7", "", "-6", "6, 7", "abc"] {
+            let error = send(wrong, Body::from("abcdef")).unwrap_err();
+            assert_eq!(error.kind(), ErrorKind::InvalidHeader, "{wrong:?}");
+            assert!(error.to_string().contains("6 bytes"), "{error}");
+        }
+        for right in ["6", " 6 ", "6, 6"] {
+            let request = send(right, Body::from("abcdef")).unwrap();
+            assert_eq!(framing(&request).1, None, "{right:?}");
+        }
+        let error = send("1", Body::empty()).unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::InvalidHeader);
+        // Over a body of unknown length, the declared length becomes the body's.
+        let request = send("5", unknown_length("abcde")).unwrap();
+        assert_eq!(request.body().content_length(), Some(5));
+        assert_eq!(framing(&request), (Some("5".into()), None));
+        let error = send("x", unknown_length("abcde")).unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::InvalidHeader);
+        // A transfer coding set by the caller wins, as hyper does.
+        let request = client
+            .post("http://h/")
+            .header("transfer-encoding", "chunked")
+            .header("content-length", "3")
+            .body("abcdef")
+            .send()
+            .unwrap();
+        assert_eq!(framing(&request).1.as_deref(), Some("chunked"));
     }
 
     #[test]

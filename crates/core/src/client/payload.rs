@@ -14,7 +14,8 @@
 //!   its boundary from such a header (see [`crate::multipart`]);
 //! * an empty form sends no body and no `Content-Type`, as httpx's `data={}`;
 //! * `Content-Length` is exact when the length is known, else the body is sent chunked
-//!   by the transport (no `Transfer-Encoding` header is added here).
+//!   (`Transfer-Encoding: chunked` is added when the request is merged, whatever the
+//!   method, as httpx).
 
 use std::fmt;
 

@@ -67,39 +67,47 @@ pub(crate) enum Declared {
 /// parameter is read as `charset` is (see `headers::params`): name case-insensitive,
 /// in any position, quotes stripped, a trailing `;` tolerated; an empty boundary
 /// (`boundary=""`) is told apart, to be refused.
+///
+/// The value is read as bytes: other parameters need not be UTF-8 (`x="\xe9"` leaves
+/// the boundary as it is). A boundary that is not UTF-8 is kept (lossily) for
+/// [`check_boundary`] to refuse: it cannot be an RFC 2046 boundary.
 pub(crate) fn declared(content_type: &[u8]) -> Declared {
-    let Ok(text) = std::str::from_utf8(content_type) else {
-        return Declared::Other;
-    };
-    let media = text.split(';').next().unwrap_or_default().trim();
+    let media = content_type
+        .split(|&byte| byte == b';')
+        .next()
+        .unwrap_or_default()
+        .trim_ascii();
     if !media
         .get(..10)
-        .is_some_and(|prefix| prefix.eq_ignore_ascii_case("multipart/"))
+        .is_some_and(|prefix| prefix.eq_ignore_ascii_case(b"multipart/"))
     {
         return Declared::Other;
     }
     match crate::headers::params::first_param_or_empty(content_type, "boundary") {
         Some(value) if value.is_empty() => Declared::EmptyBoundary,
-        Some(value) => match String::from_utf8(value) {
-            Ok(boundary) => Declared::Boundary(boundary),
-            Err(_) => Declared::MultipartWithout,
-        },
+        Some(value) => Declared::Boundary(String::from_utf8_lossy(&value).into_owned()),
         None => Declared::MultipartWithout,
     }
 }
 
 /// The caller's multipart `Content-Type` with `; boundary=X` added (quoted when it
-/// holds characters a token cannot).
-pub(crate) fn with_boundary(content_type: &str, boundary: &str) -> String {
-    let base = content_type.trim_end().trim_end_matches(';').trim_end();
+/// holds characters a token cannot). The caller's bytes are kept as they are, UTF-8 or
+/// not.
+pub(crate) fn with_boundary(content_type: &[u8], boundary: &str) -> Vec<u8> {
+    let mut base = content_type.trim_ascii_end();
+    while let [rest @ .., b';'] = base {
+        base = rest.trim_ascii_end();
+    }
     let token = boundary
         .chars()
         .all(|c| c.is_ascii_alphanumeric() || "'+_-.".contains(c));
+    let mut value = base.to_vec();
     if token {
-        format!("{base}; boundary={boundary}")
+        value.extend_from_slice(format!("; boundary={boundary}").as_bytes());
     } else {
-        format!("{base}; boundary=\"{boundary}\"")
+        value.extend_from_slice(format!("; boundary=\"{boundary}\"").as_bytes());
     }
+    value
 }
 
 #[cfg(test)]
@@ -179,21 +187,38 @@ mod tests {
         );
         assert_eq!(read("text/plain; boundary=abc"), Declared::Other);
         assert_eq!(read("multi"), Declared::Other);
+        // Not UTF-8: kept for `check_boundary` to refuse, never replaced silently.
+        let not_utf8 = declared(b"multipart/form-data; boundary=\xff");
+        assert_eq!(not_utf8, Declared::Boundary("\u{fffd}".into()));
+        assert!(check_boundary("\u{fffd}").is_err());
+    }
+
+    #[test]
+    fn other_parameters_need_not_be_utf8() {
         assert_eq!(
-            declared(b"multipart/form-data; boundary=\xff"),
-            Declared::Other
+            declared(b"multipart/form-data; boundary=abc; x=\"\xe9\""),
+            Declared::Boundary("abc".into())
+        );
+        assert_eq!(
+            declared(b"multipart/form-data; x=\"\xe9\""),
+            Declared::MultipartWithout
+        );
+        assert_eq!(declared(b"text/\xe9; boundary=abc"), Declared::Other);
+        assert_eq!(
+            with_boundary(b"multipart/form-data; x=\"\xe9\";", "b"),
+            b"multipart/form-data; x=\"\xe9\"; boundary=b"
         );
     }
 
     #[test]
     fn adds_a_boundary_to_a_header_without_one() {
         assert_eq!(
-            with_boundary("multipart/form-data", "abc"),
-            "multipart/form-data; boundary=abc"
+            with_boundary(b"multipart/form-data", "abc"),
+            b"multipart/form-data; boundary=abc"
         );
         assert_eq!(
-            with_boundary("multipart/form-data; charset=utf-8; ", "a b"),
-            "multipart/form-data; charset=utf-8; boundary=\"a b\""
+            with_boundary(b"multipart/form-data; charset=utf-8; ", "a b"),
+            b"multipart/form-data; charset=utf-8; boundary=\"a b\""
         );
     }
 }

@@ -127,7 +127,7 @@ impl Multipart {
         self
     }
 
-    /// Whether the form can be sent again (no reader parts).
+    /// Whether the form can be sent again (no reader, pipe or device parts).
     pub fn is_replayable(&self) -> bool {
         self.files.iter().all(|(_, part)| part.is_replayable())
     }
@@ -183,7 +183,7 @@ impl Multipart {
                 None => {
                     let boundary = chosen();
                     let value = format!("multipart/form-data; boundary={boundary}");
-                    (boundary, Some(value), by_caller)
+                    (boundary, Some(value.into_bytes()), by_caller)
                 }
                 Some((_, Declared::Boundary(theirs))) => {
                     check_boundary(&theirs).map_err(|error| {
@@ -210,15 +210,15 @@ impl Multipart {
                 }
                 Some((value, Declared::MultipartWithout)) => {
                     let boundary = chosen();
-                    let text = String::from_utf8_lossy(value.as_bytes());
-                    let header = with_boundary(&text, &boundary);
+                    let header = with_boundary(value.as_bytes(), &boundary);
                     (boundary, Some(header), by_caller)
                 }
                 Some((_, Declared::Other)) => (chosen(), None, by_caller),
             };
         let header = header
             .map(|value| {
-                HeaderValue::try_from(value).map_err(|_| {
+                // The bytes are moved in, not copied.
+                HeaderValue::from_maybe_shared(bytes::Bytes::from(value)).map_err(|_| {
                     Error::new(ErrorKind::InvalidHeader)
                         .with_message("the multipart Content-Type header is not valid")
                 })

@@ -60,8 +60,9 @@ impl Part {
 
     /// A part sending the file at `path`, named after the path's last component
     /// (`"upload"` when it has none; a name that is not UTF-8 is converted lossily).
-    /// The file is opened when the request is sent, so the body can be replayed; its
-    /// size is read now and a file that changes size meanwhile fails the request.
+    /// The file is opened when the request is sent, so the body can be replayed (a
+    /// regular file: a pipe or a device is sent once, chunked); its size is read now
+    /// and a file that changes size meanwhile fails the request.
     ///
     /// # Errors
     ///
@@ -148,8 +149,8 @@ impl Part {
         self.data.size()
     }
 
-    /// Whether a body holding this part can be replayed (bytes and files yes, readers
-    /// no).
+    /// Whether a body holding this part can be replayed (bytes and regular files yes;
+    /// readers, pipes and devices no).
     pub fn is_replayable(&self) -> bool {
         self.data.is_replayable()
     }

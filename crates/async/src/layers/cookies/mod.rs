@@ -90,11 +90,69 @@ where
             None => Url::try_from(request.uri()).ok(),
         };
         if !request.headers().contains_key(http::header::COOKIE) {
-            if let Some(value) = own.as_ref().and_then(|url| self.store.cookies(url)) {
+            if let Some(mut value) = own.as_ref().and_then(|url| self.store.cookies(url)) {
+                // Whatever the store: cookies are credentials, never indexed by HPACK.
+                value.set_sensitive(true);
                 request.headers_mut().insert(http::header::COOKIE, value);
             }
         }
         let store = Arc::clone(&self.store);
         ResponseFuture::new(self.inner.call(request), Some((store, own)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Mutex;
+
+    use http::HeaderValue;
+
+    use super::*;
+
+    /// A custom store whose values are not marked sensitive.
+    #[derive(Debug)]
+    struct PlainStore;
+
+    impl CookieStore for PlainStore {
+        fn set_cookies(&self, _: &Url, _: &http::HeaderMap) {}
+
+        fn cookies(&self, _: &Url) -> Option<HeaderValue> {
+            Some(HeaderValue::from_static("id=secret"))
+        }
+    }
+
+    /// Records the `Cookie` header it is called with.
+    #[derive(Clone, Default)]
+    struct Record(Arc<Mutex<Option<HeaderValue>>>);
+
+    impl Service<http::Request<()>> for Record {
+        type Response = http::Response<()>;
+        type Error = Error;
+        type Future = std::future::Ready<Result<http::Response<()>, Error>>;
+
+        fn poll_ready(&mut self, _: &mut Context<'_>) -> Poll<Result<(), Error>> {
+            Poll::Ready(Ok(()))
+        }
+
+        fn call(&mut self, request: http::Request<()>) -> Self::Future {
+            let cookie = request.headers().get(http::header::COOKIE).cloned();
+            *self
+                .0
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner) = cookie;
+            std::future::ready(Ok(http::Response::new(())))
+        }
+    }
+
+    #[test]
+    fn a_custom_stores_cookie_header_is_marked_sensitive() {
+        let record = Record::default();
+        let mut service = CookieLayer::new(Arc::new(PlainStore)).layer(record.clone());
+        let request = http::Request::get("http://h/").body(()).expect("a request");
+        drop(service.call(request));
+        let value = record.0.lock().expect("the record").clone();
+        let value = value.expect("a Cookie header");
+        assert_eq!(value, "id=secret");
+        assert!(value.is_sensitive());
     }
 }
