@@ -73,6 +73,17 @@ pub fn channel(length: Option<u64>) -> (ChannelSender, ChannelBody) {
     )
 }
 
+/// Turns a reader body (a file, an `io::Read`) into a stream read off the runtime's
+/// workers, on tokio's blocking pool, keeping its length; any other body is left as it
+/// is. Must be called inside a tokio runtime.
+pub(crate) fn read_off_runtime(body: &mut Body) {
+    if let Some(reader) = body.take_reader() {
+        let (sender, channel) = channel(reader.length());
+        tokio::task::spawn_blocking(move || sender.pump(reader));
+        *body = channel.into_body();
+    }
+}
+
 /// The receiver is gone: nobody reads the body any more (the request failed or the
 /// server answered early).
 #[derive(Debug)]

@@ -124,13 +124,9 @@ impl Service<http::Request<Body>> for Dispatch {
             Ok(transport) => transport,
             Err(error) => return DispatchFuture::failed(name(error, &head)),
         };
-        if let Some(reader) = request.body_mut().take_reader() {
-            // Off the runtime workers: a reader may block.
-            let (sender, body) = body_channel::channel(reader.length());
-            tokio::task::spawn_blocking(move || sender.pump(reader));
-            // With its length: upload progress gets a total, the body is held to it.
-            *request.body_mut() = body.into_body();
-        }
+        // Off the runtime workers: a reader may block. With its length: upload
+        // progress gets a total, the body is held to it.
+        body_channel::read_off_runtime(request.body_mut());
         let started = Instant::now();
         DispatchFuture {
             state: State::Sending {

@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use http::StatusCode;
-use xhttp::{AsyncClient, Body, ErrorKind, Limits};
+use xhttp::{AsyncClient, Body, ErrorKind, Limits, Timeout};
 use xhttp_testkit::{RawConnection, Server};
 
 /// How long a request that should be prompt may take before the test fails.
@@ -230,6 +230,34 @@ async fn an_upload_of_known_length_still_pools_its_connection() {
     let next = client.get(server.url("/")).send().await.unwrap();
     assert_eq!(next.text().unwrap(), "GET 0");
     assert_eq!(server.requests_per_connection(), vec![2]);
+    drop(sender);
+}
+
+/// The same over HTTP/2: the body ends at its length (END_STREAM is sent) though its
+/// source never closes, so the server answers and no timeout runs out.
+#[tokio::test]
+async fn an_http2_upload_of_known_length_ends_at_its_length() {
+    let server = Server::builder()
+        .http2()
+        .handler(|request: http::Request<Bytes>| {
+            let text = format!("{} {}", request.method(), request.body().len());
+            http::Response::new(Bytes::from(text))
+        })
+        .start();
+    let client = AsyncClient::builder()
+        .http2_prior_knowledge()
+        .timeout(Timeout::new(Duration::from_secs(5)))
+        .build()
+        .unwrap();
+    let (sender, body) = xhttp::body_channel::channel(None);
+    sender.send(Ok(Bytes::from_static(b"four"))).unwrap();
+    let response = client
+        .post(server.url("/"))
+        .body(Body::from_stream_with_length(body, 4))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.text().unwrap(), "POST 4");
     drop(sender);
 }
 

@@ -241,6 +241,73 @@ fn a_blocking_file_body_is_replayed_after_a_307() {
     assert!(text.contains("\r\n\r\nfile body\r\n--b--\r\n"), "{text}");
 }
 
+/// Signs the request body: reads it whole (an auth that needs the request body).
+#[derive(Debug)]
+struct BodySigning;
+
+impl xhttp::auth::Auth for BodySigning {
+    fn requires_request_body(&self) -> bool {
+        true
+    }
+
+    fn flow(&self) -> Box<dyn xhttp::auth::AuthFlow> {
+        Box::new(BodySigning)
+    }
+}
+
+impl xhttp::auth::AuthFlow for BodySigning {
+    fn authenticate(&mut self, request: &mut xhttp::Request) -> Result<(), xhttp::Error> {
+        let length = request.content()?.len();
+        request
+            .headers_mut()
+            .insert("x-signed-length", HeaderValue::from(length))?;
+        Ok(())
+    }
+}
+
+/// A file body reaches an auth that reads the request body, in both clients (the body
+/// is read off the runtime, then kept in memory).
+#[test]
+fn an_auth_reading_the_body_gets_a_file_body() {
+    let server = Server::http1(|request| {
+        let signed = request
+            .headers()
+            .get("x-signed-length")
+            .map_or("-".to_owned(), |value| {
+                String::from_utf8_lossy(value.as_bytes()).into_owned()
+            });
+        http::Response::new(Bytes::from(format!("signed={signed} {}", echo(&request))))
+    });
+    let file = TempFile::new("signed", b"file body");
+    let client = Client::builder().auth(BodySigning).build().unwrap();
+    let response = client
+        .post(server.url("/"))
+        .body_file(&file.0)
+        .send()
+        .unwrap();
+    assert_eq!(
+        response.text().unwrap(),
+        "signed=9 POST te=- cl=9 body=file body"
+    );
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let client = AsyncClient::builder().auth(BodySigning).build().unwrap();
+        let response = client
+            .post(server.url("/"))
+            .body_file(&file.0)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            response.text().unwrap(),
+            "signed=9 POST te=- cl=9 body=file body"
+        );
+    });
+}
+
 type Reports = Arc<Mutex<Option<(u64, Option<u64>)>>>;
 
 fn last_report() -> (Reports, impl Fn(u64, Option<u64>) + Send + Sync + 'static) {

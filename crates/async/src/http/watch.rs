@@ -22,6 +22,9 @@ pub(crate) struct Progress {
     /// Whether hyper waits on the body's own source (its last poll of the body answered
     /// `Pending`), not on the connection: no write timeout runs then.
     source_waiting: AtomicBool,
+    /// The body ended with an error: not sent whole, so its HTTP/1.1 connection is not
+    /// pooled (hyper is closing it).
+    failed: AtomicBool,
     /// Which sending of the request this is: a body bound to an earlier one (hyper may
     /// still poll it after the attempt failed) no longer moves the stamps.
     attempt: AtomicU32,
@@ -78,6 +81,7 @@ impl Progress {
             last_pull: AtomicU64::new(0),
             finished: AtomicU64::new(0),
             source_waiting: AtomicBool::new(false),
+            failed: AtomicBool::new(false),
             attempt: AtomicU32::new(0),
             observers,
         })
@@ -144,9 +148,10 @@ impl Progress {
         }
     }
 
-    /// Whether the body ended (one atomic load).
+    /// Whether the body was sent whole: it ended, and not with an error (two atomic
+    /// loads, at the response body's end).
     pub(crate) fn is_finished(&self) -> bool {
-        self.finished.load(Ordering::Acquire) != 0
+        self.finished.load(Ordering::Acquire) != 0 && !self.failed.load(Ordering::Acquire)
     }
 
     /// Whether the body waits on its own source to produce the next frame (hyper is
@@ -164,6 +169,7 @@ impl Progress {
         self.last_pull.store(self.now(), Ordering::Release);
         self.finished.store(0, Ordering::Release);
         self.source_waiting.store(false, Ordering::Release);
+        self.failed.store(false, Ordering::Release);
         if let Some(observers) = &self.observers {
             observers.sent.store(0, Ordering::Release);
         }
@@ -301,11 +307,19 @@ impl http_body::Body for WatchedBody {
                 }
                 Err(frame) => Poll::Ready(Some(Ok(frame))),
             },
-            other @ (Poll::Ready(None) | Poll::Ready(Some(Err(_)))) => {
+            Poll::Ready(None) => {
                 if this.is_current() {
                     this.progress.finish();
                 }
-                other
+                Poll::Ready(None)
+            }
+            Poll::Ready(Some(Err(error))) => {
+                if this.is_current() {
+                    // Ended, for the timers; not sent whole, for the pool.
+                    this.progress.failed.store(true, Ordering::Release);
+                    this.progress.finish();
+                }
+                Poll::Ready(Some(Err(error)))
             }
             Poll::Pending => Poll::Pending,
         }
@@ -347,5 +361,39 @@ mod tests {
         let collected = pin!(again).collect().await.expect("the new body reads");
         assert_eq!(collected.to_bytes(), "four");
         assert!(progress.finished().is_some(), "the new body ended");
+    }
+
+    /// A body whose source fails at once.
+    struct Broken;
+
+    impl http_body::Body for Broken {
+        type Data = bytes::Bytes;
+        type Error = std::io::Error;
+
+        fn poll_frame(
+            self: std::pin::Pin<&mut Self>,
+            _: &mut std::task::Context<'_>,
+        ) -> std::task::Poll<Option<Result<http_body::Frame<bytes::Bytes>, std::io::Error>>>
+        {
+            std::task::Poll::Ready(Some(Err(std::io::Error::other("the source broke"))))
+        }
+    }
+
+    /// A body that fails ended (its timers stop) but was not sent whole: its HTTP/1.1
+    /// connection must not go back to the pool.
+    #[tokio::test]
+    async fn a_body_that_fails_is_not_sent_whole() {
+        let progress = Progress::new(None);
+        let failing = Body::from_stream(Broken);
+        let body = WatchedBody::new(failing, std::sync::Arc::clone(&progress));
+        assert!(pin!(body).collect().await.is_err());
+        assert!(progress.finished().is_some(), "ended, for the timers");
+        assert!(!progress.is_finished(), "not sent whole, for the pool");
+        let whole = WatchedBody::new(Body::from("ok"), std::sync::Arc::clone(&progress));
+        progress.restart();
+        let mut whole = whole;
+        whole.rebind();
+        pin!(whole).collect().await.expect("the body reads");
+        assert!(progress.is_finished(), "a new attempt sent whole");
     }
 }

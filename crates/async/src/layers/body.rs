@@ -28,6 +28,12 @@ pub trait ReplayBody: Sized {
         let _ = bytes;
         None
     }
+
+    /// The body made readable by polling, for a layer that reads it (a file or reader
+    /// body is read off the runtime's workers); the default is the body itself.
+    fn readable(self) -> Self {
+        self
+    }
 }
 
 impl ReplayBody for Body {
@@ -45,6 +51,11 @@ impl ReplayBody for Body {
 
     fn from_bytes(bytes: Bytes) -> Option<Body> {
         Some(Body::from_bytes(bytes))
+    }
+
+    fn readable(mut self) -> Body {
+        crate::body_channel::read_off_runtime(&mut self);
+        self
     }
 }
 

@@ -105,9 +105,11 @@ impl Body {
     }
 
     /// A one-shot body streamed from `body`, which holds exactly `length` bytes: sent
-    /// with `Content-Length` instead of chunked. A stream that then ends early or runs
-    /// long fails the request with a [`ErrorKind::LocalProtocol`] error (the length was
-    /// already announced): its bytes past `length` are never sent.
+    /// with `Content-Length` instead of chunked. A stream that then ends early, or whose
+    /// frame runs past `length`, fails the request with a [`ErrorKind::LocalProtocol`]
+    /// error (the length was already announced). Once `length` bytes came the body is
+    /// at its end: the stream is not polled again, so what it would give after is
+    /// never read or sent.
     ///
     /// ```
     /// use xhttp_core::Body;
@@ -377,6 +379,10 @@ impl http_body::Body for Body {
         match &self.kind {
             Kind::Empty => true,
             Kind::Full(rest, _) => rest.is_none(),
+            // A stream of declared length ends at that length: hyper then stops
+            // pulling it on HTTP/1.1, and sends END_STREAM on HTTP/2 without waiting
+            // for the source to close.
+            Kind::Stream(_, Some(length), seen) => seen >= length,
             Kind::Stream(..) | Kind::Reader(_) | Kind::Encoded(_) => false,
         }
     }
@@ -471,6 +477,31 @@ pub(crate) fn temp_file(tag: &str, contents: &[u8]) -> std::path::PathBuf {
 
 #[cfg(test)]
 mod tests {
+
+    /// A body of the given data frames (taken from the back), always ready.
+    struct Frames(Vec<Bytes>);
+
+    impl http_body::Body for Frames {
+        type Data = Bytes;
+        type Error = std::io::Error;
+
+        fn poll_frame(
+            self: Pin<&mut Self>,
+            _: &mut Context<'_>,
+        ) -> Poll<Option<Result<Frame<Bytes>, std::io::Error>>> {
+            Poll::Ready(self.get_mut().0.pop().map(|data| Ok(Frame::data(data))))
+        }
+    }
+
+    /// The next data frame of `body`, polled once with a no-op waker (ready streams only).
+    fn futures_executor_poll(body: &mut Body) -> Option<Bytes> {
+        let waker = std::task::Waker::noop();
+        let mut cx = Context::from_waker(waker);
+        match http_body::Body::poll_frame(Pin::new(body), &mut cx) {
+            Poll::Ready(Some(Ok(frame))) => frame.into_data().ok(),
+            _ => None,
+        }
+    }
     use super::*;
     use http_body::Body as _;
     use http_body_util::BodyExt;
@@ -551,6 +582,19 @@ mod tests {
         assert_eq!(collect(body).unwrap(), "four");
         let unknown = Body::from_stream(http_body_util::Full::new(Bytes::from("x")));
         assert_eq!(unknown.content_length(), None);
+    }
+
+    /// A declared length that falls between two frames: the body ends there (hyper
+    /// stops pulling; HTTP/2 sends END_STREAM) and the next frame is never read.
+    #[test]
+    fn a_stream_ends_at_its_declared_length_between_frames() {
+        let frames = Frames(vec![Bytes::from("def"), Bytes::from("abc")]);
+        let mut body = Body::from_stream_with_length(frames, 3);
+        assert!(!http_body::Body::is_end_stream(&body));
+        let first = futures_executor_poll(&mut body);
+        assert_eq!(first.as_deref(), Some(&b"abc"[..]));
+        assert!(http_body::Body::is_end_stream(&body), "at its length");
+        assert_eq!(http_body::Body::size_hint(&body).exact(), Some(0));
     }
 
     #[test]

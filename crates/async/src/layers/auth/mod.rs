@@ -272,7 +272,12 @@ where
     B: ReplayBody + http_body::Body,
     B::Error: Into<BoxError>,
 {
-    let bytes = body.collect().await.map_err(into_error)?.to_bytes();
+    let bytes = body
+        .readable()
+        .collect()
+        .await
+        .map_err(into_error)?
+        .to_bytes();
     B::from_bytes(bytes).ok_or_else(|| {
         Error::new(ErrorKind::InvalidBody).with_message(
             "the auth needs the request body in memory, but the body type cannot hold bytes",

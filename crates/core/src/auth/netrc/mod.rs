@@ -156,13 +156,16 @@ fn check_owner_and_mode(
 
 /// The (effective) user id of this process, read from the owner of `/proc/self`; `None`
 /// where there is no `/proc` (the owner is then not checked). The standard library has
-/// no `getuid`, and this crate no `unsafe` nor `libc`.
+/// no `getuid`, and this crate no `unsafe` nor `libc`. Root is `None` too: a process
+/// that is not dumpable (setuid, capabilities) shows a root-owned `/proc/self` whoever
+/// runs it, and root reads any file anyway; only the mode is checked then.
 #[cfg(unix)]
 fn current_user() -> Option<u32> {
     use std::os::unix::fs::MetadataExt as _;
     std::fs::metadata("/proc/self")
         .ok()
         .map(|metadata| metadata.uid())
+        .filter(|&uid| uid != 0)
 }
 
 impl Auth for NetRcAuth {
