@@ -39,15 +39,17 @@ pub(crate) fn parse_all(items: &[String]) -> Result<Vec<Item>, CliError> {
 /// Parses one item: the first unescaped separator decides its kind; a backslash makes
 /// the next character literal.
 pub(crate) fn parse(item: &str) -> Result<Item, CliError> {
+    // Messages never quote the item whole: its value may be a token or a password.
     let Some((name, separator, value)) = split(item) else {
         return Err(CliError::usage(format!(
-            "'{item}' is not a request item (Header:value, name==query, name=value, \
-             name:=json or name@file)"
+            "argument {} is not a request item (Header:value, name==query, name=value, \
+             name:=json or name@file) nor the URL",
+            item_position(item)
         )));
     };
     if name.is_empty() {
         return Err(CliError::usage(format!(
-            "request item '{item}' has no name"
+            "a request item has no name before its '{separator}'"
         )));
     }
     Ok(match separator {
@@ -129,13 +131,35 @@ fn file_item(name: String, value: &str) -> Item {
 }
 
 fn read_text(item: &str, path: &str) -> Result<String, CliError> {
-    std::fs::read_to_string(path)
-        .map_err(|error| CliError::usage(format!("request item '{item}': {path}: {error}")))
+    std::fs::read_to_string(path).map_err(|error| {
+        CliError::usage(format!(
+            "request item '{}': {path}: {error}",
+            item_name(item)
+        ))
+    })
 }
 
 fn parse_json(item: &str, text: &str) -> Result<serde_json::Value, CliError> {
-    serde_json::from_str(text)
-        .map_err(|error| CliError::usage(format!("request item '{item}': not valid JSON: {error}")))
+    serde_json::from_str(text).map_err(|error| {
+        // serde's message may quote the text: only its line and column are given.
+        CliError::usage(format!(
+            "request item '{}': not valid JSON (line {}, column {})",
+            item_name(item),
+            error.line(),
+            error.column()
+        ))
+    })
+}
+
+/// The name of an item, up to its first separator character (never the value).
+fn item_name(item: &str) -> &str {
+    let end = item.find([':', '=', '@', ';']).unwrap_or(item.len());
+    &item[..end]
+}
+
+/// How an item is named in an error: its length only (the text may be a secret).
+fn item_position(item: &str) -> String {
+    format!("of {} characters", item.chars().count())
 }
 
 #[cfg(test)]
@@ -226,5 +250,20 @@ mod tests {
         let bad_json = parse("n:=[1,").unwrap_err().to_string();
         assert!(bad_json.contains("not valid JSON"), "{bad_json}");
         assert!(parse("trailing\\").is_err());
+    }
+
+    /// An item's value may be a token or a password: errors name the item, never quote it.
+    #[test]
+    fn errors_never_quote_an_items_value() {
+        for (item, secret) in [
+            ("Authorization Bearer t0ken-s3cret", "t0ken-s3cret"),
+            ("password:=hunter2-s3cret", "hunter2-s3cret"),
+            ("password:=\"unterminated-s3cret", "unterminated-s3cret"),
+        ] {
+            let error = parse(item).unwrap_err().to_string();
+            assert!(!error.contains(secret), "{error}");
+        }
+        let error = parse("password:=hunter2").unwrap_err().to_string();
+        assert!(error.contains("'password'"), "{error}");
     }
 }

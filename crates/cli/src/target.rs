@@ -66,10 +66,10 @@ pub(crate) fn expand_url(url: &str) -> Result<String, CliError> {
         } else if port_end > 0 && (after.is_empty() || after.starts_with(['/', '?', '#'])) {
             Ok(format!("http://localhost{url}"))
         } else {
-            Err(CliError::usage(format!(
-                "'{url}' is not a URL: after a leading ':' give a port (:8080/path) or a \
-                 path (:/path) for localhost"
-            )))
+            Err(CliError::usage(
+                "the URL is not valid: after a leading ':' give a port (:8080/path) or a \
+                 path (:/path) for localhost",
+            ))
         };
     }
     if url.contains("://") {
@@ -107,9 +107,10 @@ mod tests {
     fn a_colon_without_a_port_or_path_is_refused() {
         for url in [":abc", ":8080abc", ":x/path", ":?q=1", ":#top", ":-1"] {
             let error = expand_url(url).unwrap_err().to_string();
+            assert!(error.starts_with("the URL is not valid"), "{error}");
             assert!(
-                error.starts_with(&format!("'{url}' is not a URL")),
-                "{error}"
+                !error.contains(url),
+                "never quoted (it may hold credentials)"
             );
         }
         let args = strings(&[":abc"]);

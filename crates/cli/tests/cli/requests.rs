@@ -461,7 +461,10 @@ fn arguments_that_would_be_dropped_are_usage_errors() {
             vec!["--max-redirects", "3", "{url}"],
             "--max-redirects applies to followed redirects: add --follow-redirects",
         ),
-        (vec![":abc"], "':abc' is not a URL"),
+        (
+            vec![":abc"],
+            "the URL is not valid: after a leading ':' give a port",
+        ),
     ] {
         let url = server.url("/echo");
         let args: Vec<String> = args.iter().map(|arg| arg.replace("{url}", &url)).collect();

@@ -463,13 +463,24 @@ impl Eq for Headers {}
 
 impl fmt::Debug for Headers {
     /// `Headers {"name": "value", ...}`, with `[secure]` for the value of a
-    /// sensitive name ([`is_sensitive`]) or a value marked sensitive.
+    /// sensitive name ([`is_sensitive`]) or a value marked sensitive, and the userinfo
+    /// of a URL-valued header (`Location`, `Content-Location`, `Referer`) redacted.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("Headers ")?;
         f.debug_map()
             .entries(self.0.iter().map(|(name, value)| {
                 let shown = if is_sensitive(name) || value.is_sensitive() {
                     Cow::Borrowed("[secure]")
+                } else if matches!(
+                    *name,
+                    http::header::LOCATION | http::header::CONTENT_LOCATION | http::header::REFERER
+                ) {
+                    match decode_value(value) {
+                        Cow::Borrowed(text) => crate::url::redacted_reference(text),
+                        Cow::Owned(text) => {
+                            Cow::Owned(crate::url::redacted_reference(&text).into_owned())
+                        }
+                    }
                 } else {
                     decode_value(value)
                 };

@@ -394,6 +394,24 @@ fn debug_redacts_secrets_that_bypassed_the_checks() {
 }
 
 #[test]
+fn debug_redacts_userinfo_in_url_valued_headers() {
+    let mut h = Headers::new();
+    h.append("Location", format!("https://user:{SECRET}@other.test/next"))
+        .expect("valid");
+    h.append("Content-Location", format!("//{SECRET}@cdn.test/x"))
+        .expect("valid");
+    h.append("Referer", "https://plain.test/page")
+        .expect("valid");
+    let shown = format!("{h:?}");
+    assert!(!shown.contains(SECRET), "{shown}");
+    assert!(
+        shown.contains("https://[redacted]@other.test/next"),
+        "{shown}"
+    );
+    assert!(shown.contains("https://plain.test/page"), "{shown}");
+}
+
+#[test]
 fn sensitive_values_are_marked_sensitive() {
     let mut h = headers([("authorization", "a"), ("accept", "b")]);
     h.append("Cookie", "c").expect("valid");

@@ -31,7 +31,7 @@ pub(super) fn status_error(
     if status.is_redirection() {
         if let Some(location) = headers.get(http::header::LOCATION) {
             let location = String::from_utf8_lossy(location.as_bytes());
-            let location = redacted_location(&location);
+            let location = crate::url::redacted_reference(&location);
             message.push_str(&format!("\nRedirect location: '{location}'"));
         }
     }
@@ -46,30 +46,6 @@ pub(super) fn status_error(
         error = error.with_url(url);
     }
     error
-}
-
-/// A `Location` value as written, but with its userinfo replaced by `[redacted]`: a
-/// value that parses as a URL gets [`Url::redacted`]; one that does not (it may still
-/// hold credentials) has everything from its `//` to its last `@` replaced.
-fn redacted_location(location: &str) -> Cow<'_, str> {
-    if !location.contains('@') {
-        return Cow::Borrowed(location);
-    }
-    match Url::parse(location) {
-        Ok(url) if url.has_userinfo() => Cow::Owned(url.redacted()),
-        Ok(_) => Cow::Borrowed(location),
-        Err(_) => {
-            let start = location.find("//").map_or(0, |slashes| slashes + 2);
-            match location.rfind('@') {
-                Some(at) if at >= start => Cow::Owned(format!(
-                    "{}[redacted]@{}",
-                    &location[..start],
-                    &location[at + 1..]
-                )),
-                _ => Cow::Borrowed(location),
-            }
-        }
-    }
 }
 
 #[cfg(test)]

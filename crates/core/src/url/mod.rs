@@ -366,6 +366,28 @@ impl Url {
     }
 }
 
+/// A URL reference as written (a `Location` value, say), with its userinfo replaced by
+/// `[redacted]`: a value that parses gets [`Url::redacted`]; one that does not (it may
+/// still hold credentials) has everything from its `//` to its last `@` replaced.
+pub(crate) fn redacted_reference(text: &str) -> Cow<'_, str> {
+    if !text.contains('@') {
+        return Cow::Borrowed(text);
+    }
+    match Url::parse(text) {
+        Ok(url) if url.has_userinfo() => Cow::Owned(url.redacted()),
+        Ok(_) => Cow::Borrowed(text),
+        Err(_) => {
+            let start = text.find("//").map_or(0, |slashes| slashes + 2);
+            match text.rfind('@') {
+                Some(at) if at >= start => {
+                    Cow::Owned(format!("{}[redacted]@{}", &text[..start], &text[at + 1..]))
+                }
+                _ => Cow::Borrowed(text),
+            }
+        }
+    }
+}
+
 impl fmt::Display for Url {
     /// The whole URL, userinfo included (as httpx's `str()`); use [`Url::redacted`] for
     /// logs.
