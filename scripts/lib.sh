@@ -1,8 +1,19 @@
 # Shared helpers for scripts/*: sourced, not run.
 
-# Runs a command as root: directly when we are root, else through sudo.
+# Runs a command as root: directly when we are root, else through sudo (never waiting
+# for a password: a clear error instead).
 as_root() {
-  if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+  if [ "$(id -u)" -eq 0 ]; then
+    "$@"
+  elif command -v sudo >/dev/null 2>&1; then
+    sudo -n "$@" || {
+      echo "error: '$*' needs root: run as root, or allow sudo without a password" >&2
+      return 1
+    }
+  else
+    echo "error: '$*' needs root, and sudo is not installed: run as root" >&2
+    return 1
+  fi
 }
 
 apt_updated=""

@@ -47,3 +47,10 @@ pub use events::{ConnectionEvent, ConnectionId};
 pub use modes::Behavior;
 pub use modes::raw::{RawConnection, RawHandler, RawRequest};
 pub use server::{Handler, Server};
+
+/// Whether this machine has the IPv6 loopback (`::1`): containers often run without it.
+/// Tests of IPv6 behaviour check this and say they were skipped, rather than fail for
+/// the machine.
+pub fn ipv6_loopback_available() -> bool {
+    std::net::TcpListener::bind("[::1]:0").is_ok()
+}

@@ -1,7 +1,5 @@
 //! The error of `raise_for_status`, worded as httpx words it.
 
-use std::borrow::Cow;
-
 use http::StatusCode;
 
 use crate::url::Url;
