@@ -55,7 +55,7 @@ where
 }
 
 /// The body's bytes, or `None` as soon as it holds more than `limit` (the rest unread).
-async fn read_bounded<B>(body: B, limit: usize) -> Result<Option<Bytes>, Error>
+pub(super) async fn read_bounded<B>(body: B, limit: usize) -> Result<Option<Bytes>, Error>
 where
     B: http_body::Body,
     B::Error: Into<BoxError>,
@@ -66,7 +66,7 @@ where
         let Ok(mut data) = frame.map_err(into_error)?.into_data() else {
             continue;
         };
-        if out.len() + data.remaining() > limit {
+        if out.len().saturating_add(data.remaining()) > limit {
             return Ok(None);
         }
         while data.has_remaining() {

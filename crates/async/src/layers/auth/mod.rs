@@ -23,11 +23,10 @@
 mod future;
 
 use std::future::poll_fn;
-use std::pin::pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
 
-use bytes::{Buf, Bytes, BytesMut};
+use bytes::Bytes;
 use http_body_util::BodyExt;
 use tower_layer::Layer;
 use tower_service::Service;
@@ -246,24 +245,18 @@ where
     B: http_body::Body,
     B::Error: Into<BoxError>,
 {
-    let mut body = pin!(body);
-    let mut out = BytesMut::new();
-    while let Some(frame) = body.as_mut().frame().await {
-        let Ok(mut data) = frame.map_err(into_error)?.into_data() else {
-            continue;
-        };
-        let total = (out.len() as u64).saturating_add(data.remaining() as u64);
-        if let Some(limit) = limit.filter(|limit| total > *limit) {
-            return Err(body_too_large("response body", limit, "max_response_body"));
-        }
-        while data.has_remaining() {
-            let chunk = data.chunk();
-            let length = chunk.len();
-            out.extend_from_slice(chunk);
-            data.advance(length);
-        }
-    }
-    Ok(out.freeze())
+    let bound = limit.map_or(usize::MAX, |limit| {
+        usize::try_from(limit).unwrap_or(usize::MAX)
+    });
+    super::read::read_bounded(body, bound)
+        .await?
+        .ok_or_else(|| {
+            body_too_large(
+                "response body",
+                limit.unwrap_or(u64::MAX),
+                "max_response_body",
+            )
+        })
 }
 
 /// A streamed body read into memory.
