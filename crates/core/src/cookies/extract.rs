@@ -55,7 +55,7 @@ impl Cookies {
 /// Without this, any site could set cookies for a whole top-level domain. The domain
 /// is judged as the store will keep it: IDNA-mapped (fullwidth letters are plain ones
 /// there) and without a trailing dot. An empty one is left to the store (host-only).
-fn acceptable_domain(domain: &str, host: Option<&str>) -> bool {
+pub(super) fn acceptable_domain(domain: &str, host: Option<&str>) -> bool {
     let domain = domain.trim().trim_start_matches('.');
     if domain.is_empty() {
         return true;
