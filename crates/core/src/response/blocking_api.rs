@@ -9,7 +9,7 @@ use bytes::{Buf, Bytes};
 
 use super::Response;
 use super::chunk_stream::ChunkStream;
-use super::state::Take;
+use super::state::{Start, Take};
 use super::text_stream::{self, Split};
 use crate::flavor::{Blocking, BlockingDriver};
 use crate::{Error, ErrorKind};
@@ -192,9 +192,13 @@ impl Response<Blocking> {
     fn next_reader_chunk(&mut self) -> Result<Option<Bytes>, Error> {
         if !self.reader.started {
             self.reader.started = true;
-            if let Some(content) = self.state.start(Take::Decoded)? {
-                self.reader.finished = true;
-                return Ok(Some(content));
+            match self.state.start(Take::Decoded)? {
+                Start::Memory(content) => {
+                    self.reader.finished = true;
+                    return Ok(Some(content));
+                }
+                Start::Wire(Some(gathered)) => return Ok(Some(gathered)),
+                Start::Wire(None) => {}
             }
         }
         let Response {

@@ -5,7 +5,7 @@ use std::task::{Context, Poll};
 use bytes::Bytes;
 
 use super::chunks::Rechunker;
-use super::state::{BodyState, Take};
+use super::state::{BodyState, Start, Take};
 use crate::Error;
 use crate::context::ResponseMeta;
 
@@ -29,8 +29,8 @@ impl<'a> ChunkStream<'a> {
         chunk_size: Option<usize>,
     ) -> ChunkStream<'a> {
         let (first, from_memory) = match state.start(take) {
-            Ok(Some(content)) => (Some(Ok(content)), true),
-            Ok(None) => (None, false),
+            Ok(Start::Memory(content)) => (Some(Ok(content)), true),
+            Ok(Start::Wire(gathered)) => (gathered.map(Ok), false),
             Err(error) => (Some(Err(error)), false),
         };
         ChunkStream {

@@ -41,31 +41,72 @@ fn parse(value: &str) -> Vec<Link> {
         let Some(end) = after.find('>') else { break };
         let url = after[..end].trim().to_owned();
         let params_text = &after[end + 1..];
-        // Parameters run until the next comma that is outside quotes.
-        let mut in_quotes = false;
-        let mut cut = params_text.len();
-        for (index, c) in params_text.char_indices() {
-            match c {
-                '"' => in_quotes = !in_quotes,
-                ',' if !in_quotes => {
-                    cut = index;
-                    break;
-                }
-                _ => {}
-            }
-        }
-        let params = params_text[..cut]
-            .split(';')
+        // Parameters run until the next comma outside a quoted string.
+        let (raw_params, cut) = split_params(params_text);
+        let params = raw_params
+            .into_iter()
             .filter_map(|param| {
                 let (name, value) = param.split_once('=')?;
-                let value = value.trim().trim_matches(|c| c == '"' || c == '\'');
-                Some((name.trim().to_ascii_lowercase(), value.to_owned()))
+                Some((name.trim().to_ascii_lowercase(), unquote(value)))
             })
             .collect();
         links.push(Link { url, params });
         rest = params_text.get(cut + 1..).unwrap_or("");
     }
     links
+}
+
+/// Splits `text` at each `;` outside a quoted string (where `\` escapes the next
+/// character), stopping at the first `,` outside one; returns the pieces and the byte
+/// index of that comma (`text.len()` when there is none). An unterminated quote runs to
+/// the end.
+fn split_params(text: &str) -> (Vec<&str>, usize) {
+    let mut pieces = Vec::new();
+    let mut start = 0;
+    let mut in_quotes = false;
+    let mut escaped = false;
+    // The delimiters are ASCII, so every index sliced at is a char boundary.
+    for (index, c) in text.char_indices() {
+        if escaped {
+            escaped = false;
+            continue;
+        }
+        match c {
+            '\\' if in_quotes => escaped = true,
+            '"' => in_quotes = !in_quotes,
+            ';' if !in_quotes => {
+                pieces.push(&text[start..index]);
+                start = index + 1;
+            }
+            ',' if !in_quotes => {
+                pieces.push(&text[start..index]);
+                return (pieces, index);
+            }
+            _ => {}
+        }
+    }
+    pieces.push(&text[start..]);
+    (pieces, text.len())
+}
+
+/// A parameter value without its quotes: a quoted string with its escapes resolved
+/// (up to its closing quote, or the end when unterminated), else the token with any
+/// stray quotes trimmed.
+fn unquote(value: &str) -> String {
+    let value = value.trim();
+    let Some(inner) = value.strip_prefix('"') else {
+        return value.trim_matches(|c| c == '"' || c == '\'').to_owned();
+    };
+    let mut out = String::with_capacity(inner.len());
+    let mut chars = inner.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => out.extend(chars.next()),
+            '"' => break,
+            _ => out.push(c),
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -89,6 +130,44 @@ mod tests {
         assert_eq!(links.len(), 1);
         assert_eq!(links[0].rel(), Some("a,b"));
         assert_eq!(links[0].param("TYPE"), Some("text/html"));
+    }
+
+    #[test]
+    fn a_semicolon_inside_quotes_does_not_split_a_parameter() {
+        let links = parse(r#"<a>; title="x;y"; rel=next"#);
+        assert_eq!(links.len(), 1);
+        assert_eq!(links[0].param("title"), Some("x;y"));
+        assert_eq!(links[0].rel(), Some("next"));
+    }
+
+    #[test]
+    fn an_escaped_quote_does_not_hide_the_next_link() {
+        let links = parse(r#"<a>; title="5\" tv", <b>; rel=next"#);
+        assert_eq!(links.len(), 2, "{links:?}");
+        assert_eq!(links[0].url, "a");
+        assert_eq!(links[0].param("title"), Some("5\" tv"));
+        assert_eq!(links[1].url, "b");
+        assert_eq!(links[1].rel(), Some("next"));
+    }
+
+    #[test]
+    fn hostile_quotes_and_backslashes_do_not_panic() {
+        let links = parse(r#"<a>; title="unterminated, <b>; rel=next"#);
+        assert_eq!(links.len(), 1);
+        assert_eq!(links[0].param("title"), Some("unterminated, <b>; rel=next"));
+        for input in [
+            "<a>; t=\"\\",
+            "<a>; t=\"x\\",
+            "<a>; t=\\",
+            "<a>; t=\"\\\"",
+            "<a>; t=\"é\\é\", <b>; rel=\"\\",
+            "<\\>; \"; \\; ,,",
+            "<a>; =\"\"",
+        ] {
+            let _ = parse(input);
+        }
+        assert_eq!(parse("<a>; t=\"x\\").len(), 1);
+        assert_eq!(parse("<a>; t=\\, <b>")[1].url, "b");
     }
 
     #[test]

@@ -399,8 +399,33 @@ impl<F: Flavor> Response<F> {
     }
 
     /// The response itself for a 2xx; otherwise a `Status` error with httpx's message
-    /// (1xx and 3xx included, as httpx).
+    /// (1xx and 3xx included, as httpx). This consumes the response: to keep its body
+    /// and headers after an error (httpx's `HTTPStatusError.response`), use
+    /// [`check_status`](Response::check_status).
     pub fn raise_for_status(self) -> Result<Response<F>, Error> {
+        self.check_status()?;
+        Ok(self)
+    }
+
+    /// As [`raise_for_status`](Response::raise_for_status), without consuming the
+    /// response: a borrow of it for a 2xx, otherwise the same `Status` error, and the
+    /// response (status, headers, body) is still there to look at.
+    ///
+    /// ```
+    /// use xhttp_core::{Async, ErrorKind, Response};
+    ///
+    /// let response = Response::<Async>::new(http::StatusCode::NOT_FOUND)
+    ///     .with_content(r#"{"error": "no such page"}"#);
+    /// let error = response.check_status().unwrap_err();
+    /// assert_eq!(error.kind(), ErrorKind::Status);
+    /// // The response is still whole: read the server's explanation.
+    /// assert_eq!(response.text()?, r#"{"error": "no such page"}"#);
+    ///
+    /// let ok = Response::<Async>::new(http::StatusCode::OK).with_content("hi");
+    /// assert_eq!(ok.check_status()?.content()?, "hi");
+    /// # Ok::<(), xhttp_core::Error>(())
+    /// ```
+    pub fn check_status(&self) -> Result<&Self, Error> {
         if self.is_success() {
             return Ok(self);
         }
@@ -457,5 +482,32 @@ pub fn version_name(version: Version) -> &'static str {
         Version::HTTP_2 => "HTTP/2",
         Version::HTTP_3 => "HTTP/3",
         _ => "HTTP/1.1",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{Async, ErrorKind, Response};
+
+    #[test]
+    fn check_status_keeps_the_response_after_an_error() {
+        let response = Response::<Async>::new(http::StatusCode::UNPROCESSABLE_ENTITY)
+            .with_header(
+                http::HeaderName::from_static("x-request-id"),
+                http::HeaderValue::from_static("r-1"),
+            )
+            .with_content("bad field");
+        let error = response.check_status().unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::Status);
+        assert_eq!(error.status(), Some(http::StatusCode::UNPROCESSABLE_ENTITY));
+        assert!(error.to_string().contains("Client error '422"), "{error}");
+        assert_eq!(response.content().unwrap(), "bad field");
+        assert_eq!(
+            response.headers().get("x-request-id").as_deref(),
+            Some("r-1")
+        );
+
+        let ok = Response::<Async>::new(http::StatusCode::NO_CONTENT);
+        assert!(ok.check_status().unwrap().is_success());
     }
 }

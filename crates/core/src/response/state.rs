@@ -45,6 +45,9 @@ pub(crate) struct BodyState {
     drained: usize,
     /// The body was read but deliberately not kept (a history entry over its limit).
     not_kept: bool,
+    /// A `read` began decoding the body and has not finished: if it was interrupted
+    /// (its future dropped), `gathering` holds bytes no one has seen yet.
+    reading: bool,
 }
 
 /// What `read` gathered so far: the first chunk as it came, then a buffer once a second
@@ -95,6 +98,15 @@ const KEEP_AS_IS: usize = 4096;
 /// How much of an unread body `close()` reads to keep the connection: 64 KiB.
 pub(crate) const DRAIN_LIMIT: usize = 64 * 1024;
 
+/// Where a body iterator starts.
+#[derive(Debug)]
+pub(crate) enum Start {
+    /// The body was read: these bytes are all of it.
+    Memory(Bytes),
+    /// From the wire, after these bytes an interrupted `read` gathered (if any).
+    Wire(Option<Bytes>),
+}
+
 /// What a body iterator asks for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Take {
@@ -117,6 +129,7 @@ impl BodyState {
             read_limit: None,
             drained: 0,
             not_kept: false,
+            reading: false,
         }
     }
 
@@ -133,6 +146,7 @@ impl BodyState {
             read_limit: None,
             drained: 0,
             not_kept: false,
+            reading: false,
         }
     }
 
@@ -219,7 +233,7 @@ impl BodyState {
                 "this earlier response's body was larger than the history keeps and was not kept",
             ));
         }
-        if self.consumed {
+        if self.consumed || self.reading {
             return Body::from_stream(Gone::new(
                 ErrorKind::StreamConsumed,
                 "the response body was already streamed (by an event hook or a layer) before \
@@ -235,16 +249,27 @@ impl BodyState {
         self.body.unwrap_or_else(Body::empty)
     }
 
-    /// Starts an iterator over the body; returns the bytes to serve from memory when the
-    /// body was read already.
-    pub(crate) fn start(&mut self, take: Take) -> Result<Option<Bytes>, Error> {
+    /// Starts an iterator over the body: from memory when the body was read already;
+    /// otherwise from the wire, after what an interrupted `read` gathered (a raw
+    /// iterator cannot follow such a read, whose bytes are decoded: `StreamConsumed`).
+    pub(crate) fn start(&mut self, take: Take) -> Result<Start, Error> {
         if let (Some(content), Take::Decoded) = (&self.content, take) {
-            return Ok(Some(content.clone()));
+            return Ok(Start::Memory(content.clone()));
         }
         self.check_unconsumed()?;
+        if self.reading && take == Take::Raw {
+            return Err(Error::new(ErrorKind::StreamConsumed).with_message(
+                "an interrupted read() already decoded part of the response body; \
+                 read() again or use a decoded iterator",
+            ));
+        }
         self.consumed = true;
         self.prepare(take);
-        Ok(None)
+        let gathered = std::mem::take(&mut self.gathering);
+        self.reading = false;
+        Ok(Start::Wire(
+            (gathered.len() > 0).then(|| gathered.into_bytes()),
+        ))
     }
 
     fn check_unconsumed(&self) -> Result<(), Error> {
@@ -301,12 +326,16 @@ impl BodyState {
         }
         self.check_unconsumed()?;
         self.prepare(Take::Decoded);
+        // Until this read ends, a later read resumes it and an iterator serves what it
+        // gathered first (the future may be dropped at any `Pending`).
+        self.reading = true;
         while let Some(chunk) = ready!(self.poll_chunk(cx, meta)) {
             match chunk {
                 Ok(chunk) => {
                     let total = (self.gathering.len() + chunk.len()) as u64;
                     if let Some(limit) = self.read_limit.filter(|limit| total > *limit) {
                         self.gathering = Gathering::default();
+                        self.reading = false;
                         self.finish(meta);
                         return Poll::Ready(Err(body_too_large(
                             "response body",
@@ -322,6 +351,7 @@ impl BodyState {
                 }
                 Err(error) => {
                     self.gathering = Gathering::default();
+                    self.reading = false;
                     return Poll::Ready(Err(error));
                 }
             }
@@ -329,6 +359,7 @@ impl BodyState {
         let content = std::mem::take(&mut self.gathering).into_bytes();
         self.content = Some(content.clone());
         self.consumed = true;
+        self.reading = false;
         Poll::Ready(Ok(content))
     }
 
@@ -404,9 +435,96 @@ impl http_body::Body for Gone {
 
 #[cfg(test)]
 mod tests {
+    use std::collections::VecDeque;
+    use std::pin::Pin;
+    use std::task::{Context, Poll, Waker};
+
     use bytes::Bytes;
 
-    use super::Gathering;
+    use http_body::Body as _;
+
+    use super::{BodyState, Gathering, Start, Take};
+    use crate::body::Body;
+    use crate::context::ResponseMeta;
+    use crate::{Error, ErrorKind};
+
+    /// A body of `"abc"`, then one `Pending` (where a timeout drops the read), then `"def"`.
+    struct Stalling(VecDeque<Option<&'static [u8]>>);
+
+    impl http_body::Body for Stalling {
+        type Data = Bytes;
+        type Error = Error;
+
+        fn poll_frame(
+            self: Pin<&mut Self>,
+            cx: &mut Context<'_>,
+        ) -> Poll<Option<Result<http_body::Frame<Bytes>, Error>>> {
+            match self.get_mut().0.pop_front() {
+                Some(Some(data)) => {
+                    Poll::Ready(Some(Ok(http_body::Frame::data(Bytes::from_static(data)))))
+                }
+                Some(None) => {
+                    cx.waker().wake_by_ref();
+                    Poll::Pending
+                }
+                None => Poll::Ready(None),
+            }
+        }
+    }
+
+    /// A state whose `read` was interrupted after `"abc"`.
+    fn interrupted(meta: &mut ResponseMeta) -> BodyState {
+        let body = Stalling(VecDeque::from([Some(&b"abc"[..]), None, Some(&b"def"[..])]));
+        let mut state = BodyState::new(Body::from_stream(body));
+        let mut cx = Context::from_waker(Waker::noop());
+        assert!(state.poll_read(&mut cx, meta).is_pending());
+        state
+    }
+
+    fn drain(state: &mut BodyState, meta: &mut ResponseMeta, mut out: Vec<u8>) -> Vec<u8> {
+        let mut cx = Context::from_waker(Waker::noop());
+        while let Poll::Ready(Some(chunk)) = state.poll_chunk(&mut cx, meta) {
+            out.extend_from_slice(&chunk.unwrap());
+        }
+        out
+    }
+
+    #[test]
+    fn a_stream_after_an_interrupted_read_serves_the_gathered_bytes_first() {
+        let mut meta = ResponseMeta::default();
+        let mut state = interrupted(&mut meta);
+        let Ok(Start::Wire(Some(gathered))) = state.start(Take::Decoded) else {
+            panic!("the interrupted read's bytes are served first");
+        };
+        assert_eq!(drain(&mut state, &mut meta, gathered.to_vec()), b"abcdef");
+        assert!(state.is_consumed());
+    }
+
+    #[test]
+    fn a_read_after_an_interrupted_read_gets_the_whole_body() {
+        let mut meta = ResponseMeta::default();
+        let mut state = interrupted(&mut meta);
+        let mut cx = Context::from_waker(Waker::noop());
+        let Poll::Ready(Ok(content)) = state.poll_read(&mut cx, &mut meta) else {
+            panic!("the read resumes");
+        };
+        assert_eq!(content, Bytes::from_static(b"abcdef"));
+    }
+
+    #[test]
+    fn a_raw_stream_or_hand_on_after_an_interrupted_read_is_consumed() {
+        let mut meta = ResponseMeta::default();
+        let mut state = interrupted(&mut meta);
+        let error = state.start(Take::Raw).unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::StreamConsumed);
+
+        let mut body = interrupted(&mut meta).into_body();
+        let mut cx = Context::from_waker(Waker::noop());
+        let Poll::Ready(Some(Err(error))) = Pin::new(&mut body).poll_frame(&mut cx) else {
+            panic!("the rest must not pass for the whole body");
+        };
+        assert_eq!(error.kind(), ErrorKind::StreamConsumed);
+    }
 
     #[test]
     fn a_body_of_one_large_chunk_is_served_as_it_came() {

@@ -6,7 +6,7 @@ use crate::url::Url;
 use crate::{Error, ErrorKind};
 
 /// httpx's message: `Client error '404 Not Found' for url 'http://x/'` and a pointer to
-/// MDN; for redirects also the location. The URL and the location are given without
+/// MDN; for a 301, 302, 303, 307 or 308 also the location. The URL and the location are given without
 /// userinfo.
 pub(super) fn status_error(
     status: StatusCode,
@@ -26,7 +26,8 @@ pub(super) fn status_error(
         "{class} '{} {reason}' for url '{url_text}'",
         status.as_u16()
     );
-    if status.is_redirection() {
+    // As httpx: only the statuses a client follows name their location (not 300 or 304).
+    if matches!(status.as_u16(), 301 | 302 | 303 | 307 | 308) {
         if let Some(location) = headers.get(http::header::LOCATION) {
             let location = String::from_utf8_lossy(location.as_bytes());
             let location = crate::url::redacted_reference(&location);
@@ -51,13 +52,36 @@ mod tests {
     use super::*;
 
     fn redirect_message(location: &str) -> String {
+        message_for(StatusCode::FOUND, location)
+    }
+
+    fn message_for(status: StatusCode, location: &str) -> String {
         let mut headers = http::HeaderMap::new();
         headers.insert(
             http::header::LOCATION,
             http::HeaderValue::from_str(location).unwrap(),
         );
         let url = Url::parse("http://h/start").unwrap();
-        status_error(StatusCode::FOUND, "Found", Some(&url), &headers).to_string()
+        let reason = status.canonical_reason().unwrap_or("");
+        status_error(status, reason, Some(&url), &headers).to_string()
+    }
+
+    #[test]
+    fn only_followed_redirect_statuses_name_their_location() {
+        for code in [301, 302, 303, 307, 308] {
+            let status = StatusCode::from_u16(code).unwrap();
+            let message = message_for(status, "https://x/next");
+            assert!(
+                message.contains("\nRedirect location: 'https://x/next'"),
+                "{message}"
+            );
+        }
+        for code in [300, 304, 305, 399] {
+            let status = StatusCode::from_u16(code).unwrap();
+            let message = message_for(status, "https://x/next");
+            assert!(message.contains("Redirect response"), "{message}");
+            assert!(!message.contains("Redirect location"), "{message}");
+        }
     }
 
     #[test]

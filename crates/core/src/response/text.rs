@@ -81,12 +81,63 @@ impl<F: Flavor> Response<F> {
 
     /// The body parsed as JSON into `T`. As httpx, the charset is ignored: UTF-8, UTF-16
     /// and UTF-32 are told apart from the bytes. Needs a read body.
+    ///
+    /// A `Decoding` error names the kind of failure (syntax, data, eof, io) and where
+    /// it happened, never the body's text (serde's message may quote it: a token, say).
     pub fn json<T: DeserializeOwned>(&self) -> Result<T, Error> {
         let text = json_text(self.content()?)?;
-        serde_json::from_str(&text).map_err(|error| {
-            Error::new(ErrorKind::Decoding).with_message(format!(
-                "the response body is not the JSON expected: {error}"
-            ))
-        })
+        serde_json::from_str(&text).map_err(|error| json_error(&error))
+    }
+}
+
+/// The error of `json()`: serde's category and position only, since its message may
+/// quote the body.
+fn json_error(error: &serde_json::Error) -> Error {
+    let category = match error.classify() {
+        serde_json::error::Category::Io => "io",
+        serde_json::error::Category::Syntax => "syntax",
+        serde_json::error::Category::Data => "data",
+        serde_json::error::Category::Eof => "eof",
+    };
+    Error::new(ErrorKind::Decoding).with_message(format!(
+        "the response body is not the JSON expected: {category} error at line {} column {}",
+        error.line(),
+        error.column()
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use crate::{Async, ErrorKind, Response};
+
+    #[test]
+    fn json_errors_never_quote_the_body() {
+        let response = Response::<Async>::new(http::StatusCode::OK)
+            .with_content(r#"{"token": "tok_live_S3CRET"}"#);
+        let error = response.json::<HashMap<String, u32>>().unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::Decoding);
+        for text in [error.to_string(), format!("{error:?}")] {
+            assert!(!text.contains("S3CRET"), "{text}");
+            assert!(text.contains("data error at line 1 column 27"), "{text}");
+        }
+        let mut source = std::error::Error::source(&error);
+        while let Some(inner) = source {
+            assert!(!inner.to_string().contains("S3CRET"), "{inner}");
+            source = inner.source();
+        }
+
+        let truncated = Response::<Async>::new(http::StatusCode::OK)
+            .with_content(r#"{"token": "tok_live_S3CRET"#);
+        let error = truncated.json::<HashMap<String, String>>().unwrap_err();
+        let text = error.to_string();
+        assert!(!text.contains("S3CRET"), "{text}");
+        assert!(text.contains("eof error at line 1"), "{text}");
+
+        let garbage = Response::<Async>::new(http::StatusCode::OK).with_content("tok_S3CRET");
+        let text = garbage.json::<u32>().unwrap_err().to_string();
+        assert!(!text.contains("S3CRET"), "{text}");
+        assert!(text.contains("syntax error at line 1"), "{text}");
     }
 }
