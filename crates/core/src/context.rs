@@ -97,6 +97,10 @@ pub struct ResponseMeta {
     /// The body travelling with this metadata was read into memory by a layer (a hook
     /// that needed it): `Response::from_http` then makes a response that counts as read.
     pub body_read: bool,
+    /// With [`body_read`](Self::body_read): the bytes that body took on the wire
+    /// (before decompression), which the made response reports as
+    /// `num_bytes_downloaded`; `None` counts the content's length.
+    pub body_received: Option<u64>,
     /// Where the time went (see [`Timings`]).
     pub timings: Timings,
     /// What the transport knew of the connection (remote address, TLS), when it told.

@@ -250,6 +250,20 @@ macro_rules! decompression {
                 assert_eq!(response.num_bytes_downloaded(), wire.len() as u64);
             }
 
+            /// A hook that read the body leaves it read for the caller: still counted as
+            /// the bytes received (compressed), not as the content's length.
+            #[$($test)*]
+            $($async)? fn a_body_read_for_a_hook_keeps_its_received_byte_count() {
+                let plain = text(300);
+                let wire = gzip(&plain);
+                let sent = wire.clone();
+                let (transport, _) = serving(move || encoded(&["gzip"], sent.clone()));
+                let client = builder(transport).on_response_with_body(|_| Ok(())).build().unwrap();
+                let response = client.get("http://example.org/").send() $($await)* .unwrap();
+                assert_eq!(response.content().unwrap(), &plain[..]);
+                assert_eq!(response.num_bytes_downloaded(), wire.len() as u64);
+            }
+
             #[$($test)*]
             $($async)? fn accept_encoding_names_the_codecs_unless_the_user_set_one() {
                 let (transport, seen) = serving(|| xhttp::Response::new(StatusCode::OK));

@@ -106,7 +106,9 @@ impl<F: Flavor> Response<F> {
             .remove::<ResponseMeta>()
             .unwrap_or_default();
         let state = match body.bytes() {
-            Some(content) if meta.body_read => BodyState::read(content),
+            Some(content) if meta.body_read => {
+                BodyState::read_received(content, meta.body_received.take())
+            }
             _ => BodyState::new(body),
         };
         meta.body_read = false;

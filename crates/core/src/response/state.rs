@@ -133,6 +133,16 @@ impl BodyState {
         }
     }
 
+    /// A body already read in full by a layer, which took `received` bytes on the wire
+    /// (its length when `None`).
+    pub(crate) fn read_received(content: Bytes, received: Option<u64>) -> BodyState {
+        let mut state = BodyState::read(content);
+        if let Some(received) = received {
+            state.downloaded = received;
+        }
+        state
+    }
+
     /// A body already read in full.
     pub(crate) fn read(content: Bytes) -> BodyState {
         BodyState {

@@ -156,6 +156,10 @@ where
         }
     }
     // A body read here (by a hook or for one) stays read for the caller.
-    response.meta_mut().body_read = response.content().is_ok();
+    let read = response.content().is_ok();
+    let received = response.num_bytes_downloaded();
+    let meta = response.meta_mut();
+    meta.body_read = read;
+    meta.body_received = read.then_some(received);
     Ok(response.into_http())
 }
