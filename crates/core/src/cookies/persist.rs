@@ -31,7 +31,7 @@ const MAX_FILE_SIZE: u64 = 16 * 1024 * 1024;
 struct FileOut<'a> {
     version: u32,
     any_host: &'a [AnyHostCookie],
-    cookies: Vec<&'a cookie_store::Cookie<'static>>,
+    cookies: Vec<cookie_store::Cookie<'static>>,
 }
 
 #[derive(Deserialize)]
@@ -77,6 +77,7 @@ impl Cookies {
             cookies: self
                 .store
                 .iter_unexpired()
+                .map(|cookie| narrowed(cookie.clone()))
                 .filter(|cookie| store_cookie_problem(cookie).is_none())
                 .collect(),
         };
@@ -142,7 +143,15 @@ impl Cookies {
                 return Err(decoding("the cookie file holds a bad path".to_owned()));
             }
         }
-        for (index, cookie) in file.cookies.iter().enumerate() {
+        // Expired entries are dropped unread (whatever they hold); a domain cookie of a
+        // domain only its own host could give is kept for that host alone.
+        let file_cookies: Vec<_> = file
+            .cookies
+            .into_iter()
+            .filter(|cookie| !cookie.is_expired())
+            .map(narrowed)
+            .collect();
+        for (index, cookie) in file_cookies.iter().enumerate() {
             if let Some(problem) = store_cookie_problem(cookie) {
                 let domain = match &cookie.domain {
                     CookieDomain::HostOnly(domain) | CookieDomain::Suffix(domain) => {
@@ -156,8 +165,7 @@ impl Cookies {
                 )));
             }
         }
-        let cookies = file
-            .cookies
+        let cookies = file_cookies
             .into_iter()
             .map(Ok::<_, std::convert::Infallible>);
         let store = match cookie_store::CookieStore::from_cookies(cookies, false) {
@@ -205,21 +213,30 @@ impl Cookies {
                 path.display()
             ))
         })?;
-        let mut temporary_name = std::ffi::OsString::from(".");
-        temporary_name.push(file_name);
-        temporary_name.push(format!(
-            ".{}-{}.tmp",
-            std::process::id(),
-            COUNTER.fetch_add(1, Ordering::Relaxed)
-        ));
-        let temporary = path.with_file_name(temporary_name);
         let mut options = OpenOptions::new();
         options.write(true).create_new(true);
         #[cfg(unix)]
         std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-        let mut file = options
-            .open(&temporary)
-            .map_err(|error| io_error("creating a temporary file", error))?;
+        // A name left by a run that crashed (the pid repeats, in containers) is passed
+        // over: a few more names are tried before giving up.
+        let mut attempt = 0;
+        let (temporary, mut file) = loop {
+            let mut temporary_name = std::ffi::OsString::from(".");
+            temporary_name.push(file_name);
+            temporary_name.push(format!(
+                ".{}-{}.tmp",
+                std::process::id(),
+                COUNTER.fetch_add(1, Ordering::Relaxed)
+            ));
+            let temporary = path.with_file_name(temporary_name);
+            match options.open(&temporary) {
+                Ok(file) => break (temporary, file),
+                Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists && attempt < 16 => {
+                    attempt += 1;
+                }
+                Err(error) => return Err(io_error("creating a temporary file", error)),
+            }
+        };
         let written = self.save_json(&mut file).and_then(|()| {
             file.sync_all()
                 .map_err(|error| io_error("syncing the file", error))
@@ -314,6 +331,21 @@ pub(super) fn store_cookie_problem(cookie: &cookie_store::Cookie<'_>) -> Option<
         return Some("a domain no Set-Cookie could give");
     }
     None
+}
+
+/// A domain cookie whose domain no `Set-Cookie` from another host could give
+/// (`Domain=localhost`, kept from `localhost` itself, or `.localhost` set by hand) as a
+/// host-only cookie of that domain: saved and loaded for exactly that host, a narrower
+/// scope, instead of dropped or refused. Other cookies are unchanged.
+fn narrowed(mut cookie: cookie_store::Cookie<'static>) -> cookie_store::Cookie<'static> {
+    if let CookieDomain::Suffix(domain) = &cookie.domain {
+        let well_formed =
+            !domain.is_empty() && domain.trim() == domain.as_str() && !domain.starts_with('.');
+        if well_formed && !acceptable_domain(domain, None) {
+            cookie.domain = CookieDomain::HostOnly(domain.clone());
+        }
+    }
+    cookie
 }
 
 /// An IPv4 address or a (bracketed) IPv6 address, as a URL's host is written.
@@ -461,11 +493,31 @@ mod tests {
 
     #[test]
     fn a_loaded_store_cookie_is_checked_like_a_set_cookie() {
-        for (domain, shown) in [
+        // A domain no Set-Cookie from another host could give is narrowed to its own
+        // host (a file of an earlier version may hold `Domain=localhost` cookies): never
+        // sent to the hosts under it.
+        for (domain, host) in [
             (r#"{"Suffix":"com"}"#, "com"),
-            (r#"{"Suffix":".com"}"#, ".com"),
             (r#"{"Suffix":"co.uk"}"#, "co.uk"),
-            (r#"{"Suffix":"c\u00f6m"}"#, "cöm"),
+            (r#"{"Suffix":"localhost"}"#, "localhost"),
+        ] {
+            let file = store_file(domain, "a=s3cr3t; Path=/");
+            let loaded = Cookies::load_json(file.as_bytes()).unwrap();
+            let sent = |url: &str| loaded.header_for(&Url::parse(url).unwrap()).is_some();
+            assert!(sent(&format!("http://{host}/")), "{domain}");
+            assert!(!sent(&format!("http://bank.{host}/")), "{domain}");
+        }
+        // Expired entries are dropped before any check.
+        let file = store_file(r#""Empty""#, "a=1; Path=/").replace(
+            r#""domain":"Empty",
+              "expires":"SessionEnd""#,
+            r#""domain":"Empty",
+              "expires":{"AtUtc":"2000-01-01T00:00:00Z"}"#,
+        );
+        assert!(file.contains("2000-01-01"), "{file}");
+        assert_eq!(Cookies::load_json(file.as_bytes()).unwrap().len(), 1);
+        for (domain, shown) in [
+            (r#"{"Suffix":".com"}"#, ".com"),
             (r#"{"Suffix":""}"#, ""),
             (r#"{"HostOnly":""}"#, ""),
             (r#""Empty""#, ""),
@@ -503,6 +555,8 @@ mod tests {
         }
     }
 
+    /// A `Domain=intranet` cookie (kept from that host) is saved host-only and loads
+    /// back; a name loading would refuse is left out.
     #[test]
     fn a_saved_file_leaves_out_what_loading_would_refuse() {
         let mut cookies = Cookies::new();
@@ -520,8 +574,15 @@ mod tests {
         let mut file = Vec::new();
         cookies.save_json(&mut file).unwrap();
         let loaded = Cookies::load_json(file.as_slice()).unwrap();
-        let names: Vec<_> = loaded.iter().map(|c| c.name().to_owned()).collect();
-        assert_eq!(names, ["ok"]);
+        let mut names: Vec<_> = loaded.iter().map(|c| c.name().to_owned()).collect();
+        names.sort();
+        assert_eq!(names, ["ok", "one"]);
+        let sent = |url: &str| loaded.header_for(&Url::parse(url).unwrap());
+        assert!(sent("http://intranet/").is_some());
+        assert!(
+            sent("http://www.intranet/").is_none(),
+            "host-only once saved"
+        );
     }
 
     /// A fresh directory under the system's temporary one, removed on drop.
@@ -575,6 +636,24 @@ mod tests {
             Some("dark")
         );
         assert_eq!(loaded.len(), 2);
+    }
+
+    /// Temporary files left by a crashed run with the same pid (containers) do not
+    /// block a save.
+    #[test]
+    fn save_to_path_passes_over_leftover_temporary_files() {
+        let dir = TempDir::new("leftover");
+        let path = dir.0.join("cookies.json");
+        // The first names of this process (nextest runs each test in a process of its
+        // own, so no save came before).
+        for n in 0..3 {
+            let name = format!(".cookies.json.{}-{n}.tmp", std::process::id());
+            std::fs::write(dir.0.join(name), b"left over").unwrap();
+        }
+        let mut cookies = Cookies::new();
+        extract(&mut cookies, "http://h.org/", &["a=1; Path=/"]);
+        cookies.save_to_path(&path).unwrap();
+        assert_eq!(Cookies::load_from_path(&path).unwrap().len(), 1);
     }
 
     #[test]

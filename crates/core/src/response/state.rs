@@ -243,7 +243,7 @@ impl BodyState {
                 "this earlier response's body was larger than the history keeps and was not kept",
             ));
         }
-        if self.consumed || self.reading {
+        if self.consumed || self.took_part() {
             return Body::from_stream(Gone::new(
                 ErrorKind::StreamConsumed,
                 "the response body was already streamed (by an event hook or a layer) before \
@@ -267,7 +267,7 @@ impl BodyState {
             return Ok(Start::Memory(content.clone()));
         }
         self.check_unconsumed()?;
-        if self.reading && take == Take::Raw {
+        if self.took_part() && take == Take::Raw {
             return Err(Error::new(ErrorKind::StreamConsumed).with_message(
                 "an interrupted read() already decoded part of the response body; \
                  read() again or use a decoded iterator",
@@ -280,6 +280,13 @@ impl BodyState {
         Ok(Start::Wire(
             (gathered.len() > 0).then(|| gathered.into_bytes()),
         ))
+    }
+
+    /// An interrupted `read` took part of the body: bytes it gathered, or the decoded
+    /// view it chose (the raw bytes are no longer there). Interrupted before anything
+    /// came of a plain body, it took nothing.
+    fn took_part(&self) -> bool {
+        self.reading && (self.gathering.len() > 0 || self.wire.is_some())
     }
 
     fn check_unconsumed(&self) -> Result<(), Error> {
@@ -398,6 +405,9 @@ impl BodyState {
         if !self.closed {
             self.finish(meta);
         }
+        // What an interrupted read gathered goes with the body.
+        self.gathering = Gathering::default();
+        self.reading = false;
     }
 
     fn finish(&mut self, meta: &mut ResponseMeta) {
@@ -534,6 +544,29 @@ mod tests {
             panic!("the rest must not pass for the whole body");
         };
         assert_eq!(error.kind(), ErrorKind::StreamConsumed);
+    }
+
+    /// A read interrupted before any byte came took nothing: the body may still be
+    /// streamed raw or handed on whole.
+    #[test]
+    fn a_read_interrupted_before_any_byte_took_nothing() {
+        let mut meta = ResponseMeta::default();
+        let stalled = || {
+            let body = Stalling(VecDeque::from([None, Some(&b"abc"[..])]));
+            BodyState::new(Body::from_stream(body))
+        };
+        let mut cx = Context::from_waker(Waker::noop());
+        let mut state = stalled();
+        assert!(state.poll_read(&mut cx, &mut meta).is_pending());
+        assert!(matches!(state.start(Take::Raw), Ok(Start::Wire(None))));
+
+        let mut state = stalled();
+        assert!(state.poll_read(&mut cx, &mut meta).is_pending());
+        let mut body = state.into_body();
+        let Poll::Ready(Some(Ok(frame))) = Pin::new(&mut body).poll_frame(&mut cx) else {
+            panic!("the body itself, whole");
+        };
+        assert_eq!(frame.into_data().ok().as_deref(), Some(&b"abc"[..]));
     }
 
     #[test]
