@@ -99,8 +99,21 @@ fn json_error(error: &serde_json::Error) -> Error {
         serde_json::error::Category::Data => "data",
         serde_json::error::Category::Eof => "eof",
     };
+    // A missing, unknown or duplicate field is named (a field name is the caller's type,
+    // not the body's data); anything else serde says may quote a value.
+    let text = error.to_string();
+    let field = ["missing field `", "unknown field `", "duplicate field `"]
+        .iter()
+        .find(|prefix| text.starts_with(*prefix))
+        .and_then(|prefix| {
+            let rest = &text[prefix.len()..];
+            rest.find('`')
+                .map(|end| format!(" ({}{}`)", prefix, &rest[..end]))
+        })
+        .unwrap_or_default();
     Error::new(ErrorKind::Decoding).with_message(format!(
-        "the response body is not the JSON expected: {category} error at line {} column {}",
+        "the response body is not the JSON expected: {category} error{field} at line {} \
+         column {}",
         error.line(),
         error.column()
     ))
@@ -111,6 +124,22 @@ mod tests {
     use std::collections::HashMap;
 
     use crate::{Async, ErrorKind, Response};
+
+    #[test]
+    fn a_missing_field_is_named() {
+        #[derive(Debug, serde::Deserialize)]
+        #[allow(dead_code)]
+        struct User {
+            id: u32,
+        }
+        let response =
+            Response::<Async>::new(http::StatusCode::OK).with_content(r#"{"name": "ann"}"#);
+        let error = response.json::<User>().unwrap_err();
+        assert!(
+            error.to_string().contains("(missing field `id`)"),
+            "{error}"
+        );
+    }
 
     #[test]
     fn json_errors_never_quote_the_body() {
