@@ -96,23 +96,32 @@ impl Cookies {
     ///
     /// Every cookie is checked as one from a server would be, and **one bad entry
     /// makes the whole load fail** (a file is not trusted piecemeal): a name or value
-    /// that [`set`](Self::set) would refuse, a cookie with no domain, or a domain that a
-    /// `Set-Cookie` could not have given (`com`, `co.uk`: see the
-    /// [module docs](super)). The error is a `Decoding` error naming the entry's
-    /// position in `cookies` and its domain, never its value.
+    /// that [`set`](Self::set) would refuse, or a cookie with no domain or a malformed
+    /// one. The error is a `Decoding` error naming the entry's position in `cookies`
+    /// and its domain, never its value. A domain cookie whose domain only that host
+    /// itself could give (`localhost`; or `com`, `co.uk`, which no server may set: see
+    /// the [module docs](super)) is kept for that host alone, never for the hosts
+    /// under it.
     ///
     /// An I/O failure is a `Read` error; a document that is not such a file is a
     /// `Decoding` error naming the line and column (never a cookie value).
     ///
     /// ```
     /// use xhttp_core::cookies::Cookies;
+    /// use xhttp_core::url::Url;
     /// use xhttp_core::ErrorKind;
     ///
     /// let file = r#"{"version":1,"cookies":[{"raw_cookie":"a=1; Path=/",
     ///     "path":["/",true],"domain":{"Suffix":"com"},"expires":"SessionEnd"}]}"#;
+    /// let loaded = Cookies::load_json(file.as_bytes())?;
+    /// assert!(loaded.header_for(&Url::parse("https://bank.com/")?).is_none());
+    ///
+    /// let file = r#"{"version":1,"cookies":[{"raw_cookie":"a=1; Path=/",
+    ///     "path":["/",true],"domain":"Empty","expires":"SessionEnd"}]}"#;
     /// let error = Cookies::load_json(file.as_bytes()).unwrap_err();
     /// assert_eq!(error.kind(), ErrorKind::Decoding);
-    /// assert!(error.to_string().contains("entry 0 (domain 'com')"));
+    /// assert!(error.to_string().contains("entry 0 (domain '')"));
+    /// # Ok::<(), xhttp_core::Error>(())
     /// ```
     pub fn load_json(reader: impl Read) -> Result<Cookies, Error> {
         let file: FileIn = serde_json::from_reader(BufReader::new(reader)).map_err(|error| {
