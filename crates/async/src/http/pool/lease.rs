@@ -108,8 +108,12 @@ impl Drop for H2Lease {
     fn drop(&mut self) {
         let before = self.entry.active.fetch_sub(1, Ordering::AcqRel);
         let was_full = before >= self.entry.max.load(Ordering::Relaxed).max(1);
+        // A connection left unused matters (under the lock) only if it is dead or a
+        // request may wait for its slot, which needs a cap: without one, requests made
+        // one at a time over HTTP/2 would take the pool lock at every response's end.
+        let unused = before == 1 && (self.entry.is_dead() || self.pool.is_capped());
         self.pool
-            .h2_stream_ended(&self.key, &self.entry, was_full || before == 1);
+            .h2_stream_ended(&self.key, &self.entry, was_full || unused);
     }
 }
 

@@ -608,6 +608,11 @@ impl Pool {
         }));
     }
 
+    /// Whether `max_connections` caps the pool (only then can a request wait for a slot).
+    pub(crate) fn is_capped(&self) -> bool {
+        self.max_connections.is_some()
+    }
+
     /// Whether [`close`](Self::close) was called.
     pub(crate) fn is_closed(&self) -> bool {
         self.closed.load(Ordering::Acquire)
