@@ -65,16 +65,17 @@ impl Gathering {
         self.first.as_ref().map_or(0, Bytes::len) + self.rest.len()
     }
 
-    /// Adds `chunk`; `remaining` is what the body says is left after it (to size the
-    /// buffer once), `limit` the most that will be kept.
-    fn push(&mut self, chunk: Bytes, remaining: Option<u64>, limit: Option<u64>) {
+    /// Adds `chunk`; `remaining` tells what the body says is left after it (to size the
+    /// buffer once: asked only then, at the second chunk), `limit` the most that will be
+    /// kept.
+    fn push(&mut self, chunk: Bytes, remaining: impl FnOnce() -> Option<u64>, limit: Option<u64>) {
         if self.first.is_none() && self.rest.is_empty() {
             self.first = Some(chunk);
             return;
         }
         if let Some(first) = self.first.take() {
             let expected =
-                ((first.len() + chunk.len()) as u64).saturating_add(remaining.unwrap_or(0));
+                ((first.len() + chunk.len()) as u64).saturating_add(remaining().unwrap_or(0));
             let capacity = expected.min(limit.unwrap_or(u64::MAX)).min(64 << 20);
             self.rest.reserve(usize::try_from(capacity).unwrap_or(0));
             self.rest.extend_from_slice(&first);
@@ -360,10 +361,8 @@ impl BodyState {
                             "max_response_body",
                         )));
                     }
-                    let rest = self
-                        .body
-                        .as_ref()
-                        .and_then(|b| http_body::Body::size_hint(b).exact());
+                    let body = self.body.as_ref();
+                    let rest = || body.and_then(|b| http_body::Body::size_hint(b).exact());
                     self.gathering.push(chunk, rest, self.read_limit);
                 }
                 Err(error) => {
@@ -573,7 +572,7 @@ mod tests {
     fn a_body_of_one_large_chunk_is_served_as_it_came() {
         let chunk = Bytes::from(vec![b'x'; 8192]);
         let mut gathering = Gathering::default();
-        gathering.push(chunk.clone(), Some(0), None);
+        gathering.push(chunk.clone(), || Some(0), None);
         assert_eq!(gathering.len(), 8192);
         let content = gathering.into_bytes();
         assert_eq!(content.as_ptr(), chunk.as_ptr(), "no copy");
@@ -584,7 +583,7 @@ mod tests {
         let buffer = Bytes::from(vec![b'x'; 8192]);
         let chunk = buffer.slice(0..100);
         let mut gathering = Gathering::default();
-        gathering.push(chunk.clone(), Some(0), None);
+        gathering.push(chunk.clone(), || Some(0), None);
         let content = gathering.into_bytes();
         assert_eq!(content, chunk);
         assert_ne!(content.as_ptr(), chunk.as_ptr(), "a copy of its own");
@@ -593,9 +592,9 @@ mod tests {
     #[test]
     fn chunks_are_joined_in_order() {
         let mut gathering = Gathering::default();
-        gathering.push(Bytes::from_static(b"ab"), Some(4), None);
-        gathering.push(Bytes::from_static(b"cd"), Some(2), None);
-        gathering.push(Bytes::from_static(b"ef"), Some(0), None);
+        gathering.push(Bytes::from_static(b"ab"), || Some(4), None);
+        gathering.push(Bytes::from_static(b"cd"), || Some(2), None);
+        gathering.push(Bytes::from_static(b"ef"), || Some(0), None);
         assert_eq!(gathering.len(), 6);
         assert_eq!(gathering.into_bytes(), Bytes::from_static(b"abcdef"));
         assert_eq!(Gathering::default().into_bytes(), Bytes::new());
