@@ -6,20 +6,17 @@
 //! stays `Clone + Send + Sync`.
 
 use std::fmt;
-use std::pin::Pin;
 use std::sync::Arc;
-use std::task::{Context, Poll};
 use std::time::Duration;
 
 use bytes::Bytes;
 use http::{StatusCode, Version};
-use http_body::Frame;
 
+use crate::ErrorKind;
 use crate::body::Body;
 use crate::context::RequestHead;
 use crate::headers::Headers;
 use crate::request::Request;
-use crate::{Error, ErrorKind};
 
 /// An earlier response of a logical request (a redirect hop, an auth challenge), read
 /// and closed, its connection released.
@@ -82,27 +79,12 @@ impl NextRequest {
         request.set_body(match &self.body {
             NextBody::Empty => Body::empty(),
             NextBody::Bytes(bytes) => Body::from_bytes(bytes.clone()),
-            NextBody::NotReplayable => Body::from_stream(Consumed),
+            NextBody::NotReplayable => Body::failing(
+                ErrorKind::StreamConsumed,
+                "the redirected request's body was a one-shot stream and was already sent",
+            ),
         });
         request
-    }
-}
-
-/// A body that fails at once with `StreamConsumed`.
-struct Consumed;
-
-impl http_body::Body for Consumed {
-    type Data = Bytes;
-    type Error = Error;
-
-    fn poll_frame(
-        self: Pin<&mut Self>,
-        _: &mut Context<'_>,
-    ) -> Poll<Option<Result<Frame<Bytes>, Error>>> {
-        Poll::Ready(Some(Err(Error::new(ErrorKind::StreamConsumed)
-            .with_message(
-                "the redirected request's body was a one-shot stream and was already sent",
-            ))))
     }
 }
 

@@ -441,6 +441,34 @@ fn hold_to_length(
     }
 }
 
+impl Body {
+    /// A body whose first poll fails with a `kind` error saying `message`, then ends:
+    /// what stands for a body that is gone (taken, closed, already sent).
+    pub(crate) fn failing(kind: ErrorKind, message: &'static str) -> Body {
+        Body::from_stream(Failing(Some((kind, message))))
+    }
+}
+
+/// See [`Body::failing`].
+struct Failing(Option<(ErrorKind, &'static str)>);
+
+impl http_body::Body for Failing {
+    type Data = Bytes;
+    type Error = Error;
+
+    fn poll_frame(
+        self: Pin<&mut Self>,
+        _: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, Error>>> {
+        Poll::Ready(
+            self.get_mut()
+                .0
+                .take()
+                .map(|(kind, message)| Err(Error::new(kind).with_message(message))),
+        )
+    }
+}
+
 /// An error from a streamed body as an xhttp [`Error`]: ours pass through unchanged.
 pub(crate) fn error_from_box(error: BoxError) -> Error {
     match error.downcast::<Error>() {

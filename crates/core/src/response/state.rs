@@ -239,23 +239,23 @@ impl BodyState {
             return Body::from_bytes(content);
         }
         if self.not_kept {
-            return Body::from_stream(Gone::new(
+            return Body::failing(
                 ErrorKind::ResponseNotRead,
                 "this earlier response's body was larger than the history keeps and was not kept",
-            ));
+            );
         }
         if self.consumed || self.took_part() {
-            return Body::from_stream(Gone::new(
+            return Body::failing(
                 ErrorKind::StreamConsumed,
                 "the response body was already streamed (by an event hook or a layer) before \
                  the response was handed on; read() it there to keep it",
-            ));
+            );
         }
         if self.closed {
-            return Body::from_stream(Gone::new(
+            return Body::failing(
                 ErrorKind::StreamClosed,
                 "the response body was closed (by an event hook or a layer) before it was read",
-            ));
+            );
         }
         self.body.unwrap_or_else(Body::empty)
     }
@@ -417,38 +417,6 @@ impl BodyState {
             meta.elapsed = meta.started.map(|started| now - started);
         }
         meta.timings.mark_body_end(now, meta.started);
-    }
-}
-
-/// The body of a response whose body was taken or closed: its first poll fails with
-/// the error saying so, then it ends.
-#[derive(Debug)]
-struct Gone {
-    error: Option<(ErrorKind, &'static str)>,
-}
-
-impl Gone {
-    fn new(kind: ErrorKind, message: &'static str) -> Gone {
-        Gone {
-            error: Some((kind, message)),
-        }
-    }
-}
-
-impl http_body::Body for Gone {
-    type Data = Bytes;
-    type Error = Error;
-
-    fn poll_frame(
-        self: Pin<&mut Self>,
-        _: &mut Context<'_>,
-    ) -> Poll<Option<Result<http_body::Frame<Bytes>, Error>>> {
-        Poll::Ready(
-            self.get_mut()
-                .error
-                .take()
-                .map(|(kind, message)| Err(Error::new(kind).with_message(message))),
-        )
     }
 }
 
