@@ -1,7 +1,6 @@
 //! [`UrlPattern`]: httpx's URL-like mount keys (`all://`, `https://example.com:8443`,
 //! `all://*.example.com`...), parsed once.
 
-use std::borrow::Cow;
 use std::cmp::Reverse;
 use std::fmt;
 use std::net::IpAddr;
@@ -61,7 +60,7 @@ impl UrlPattern {
     /// query, userinfo, a bad port or host.
     pub fn parse(text: &str) -> Result<UrlPattern, Error> {
         let Some((scheme, rest)) = text.split_once("://") else {
-            let shown = redact_userinfo(text);
+            let shown = crate::url::redact_before_last_at(text);
             return Err(invalid(
                 text,
                 format!("use a URL form such as '{shown}://' rather than a plain scheme"),
@@ -264,24 +263,9 @@ fn domain_to_ascii(domain: &str) -> Result<String, String> {
 
 /// An `InvalidUrl` error quoting `pattern` with any userinfo redacted.
 fn invalid(pattern: &str, message: String) -> Error {
-    let pattern = redact_userinfo(pattern);
+    let pattern = crate::url::redact_before_last_at(pattern);
     Error::new(ErrorKind::InvalidUrl)
         .with_message(format!("invalid mount pattern '{pattern}': {message}"))
-}
-
-/// `text` with everything between its `scheme://` (when it has one) and its last `@`
-/// replaced by `[redacted]`: a pattern has no userinfo, so whatever precedes an `@`
-/// may be credentials (`http://user:secret@proxy:3128`).
-fn redact_userinfo(text: &str) -> Cow<'_, str> {
-    let Some(at) = text.rfind('@') else {
-        return Cow::Borrowed(text);
-    };
-    let host = &text[at + 1..];
-    let scheme = text
-        .find("://")
-        .filter(|&end| end < at && !text[..end].contains(['@', '/', ':']))
-        .map_or("", |end| &text[..end + 3]);
-    Cow::Owned(format!("{scheme}[redacted]@{host}"))
 }
 
 #[cfg(test)]

@@ -376,15 +376,20 @@ pub(crate) fn redacted_reference(text: &str) -> Cow<'_, str> {
     match Url::parse(text) {
         Ok(url) if url.has_userinfo() => Cow::Owned(url.redacted()),
         Ok(_) => Cow::Borrowed(text),
-        Err(_) => {
-            let start = text.find("//").map_or(0, |slashes| slashes + 2);
-            match text.rfind('@') {
-                Some(at) if at >= start => {
-                    Cow::Owned(format!("{}[redacted]@{}", &text[..start], &text[at + 1..]))
-                }
-                _ => Cow::Borrowed(text),
-            }
+        Err(_) => redact_before_last_at(text),
+    }
+}
+
+/// `text` (which need not parse as a URL: it may be a pattern, or a mistyped URL) with
+/// everything from its `//` (or its start) to its last `@` replaced by `[redacted]`:
+/// what may be userinfo, whatever else is wrong with the text.
+pub(crate) fn redact_before_last_at(text: &str) -> Cow<'_, str> {
+    let start = text.find("//").map_or(0, |slashes| slashes + 2);
+    match text.rfind('@') {
+        Some(at) if at >= start => {
+            Cow::Owned(format!("{}[redacted]@{}", &text[..start], &text[at + 1..]))
         }
+        _ => Cow::Borrowed(text),
     }
 }
 
