@@ -531,7 +531,6 @@ fn prepare_h2(request: &mut http::Request<WatchedBody>) -> Result<(), Error> {
     let headers = request.headers_mut();
     headers.remove(header::CONNECTION);
     headers.remove(header::TRANSFER_ENCODING);
-    headers.remove(header::UPGRADE);
     headers.remove("keep-alive");
     headers.remove("proxy-connection");
     if headers
