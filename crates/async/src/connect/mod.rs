@@ -191,8 +191,7 @@ impl Connector {
             (None, Via::Tunnel(proxy)) if proxy.scheme.is_socks() => {
                 let stream = self.tcp_to_proxy(proxy).await?;
                 let (remote, local) = (stream.peer_addr().ok(), stream.local_addr().ok());
-                let target = (&*key.host, key.port, key.port_is_default());
-                let stream = proxy::socks::handshake(stream, proxy, target, &self.resolver).await?;
+                let stream = proxy::socks::handshake(stream, proxy, key, &self.resolver).await?;
                 (Io::Tcp(stream), remote, local)
             }
             (None, Via::Tunnel(proxy)) => {

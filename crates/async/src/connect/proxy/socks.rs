@@ -16,23 +16,25 @@ use xhttp_core::{Error, ErrorKind};
 
 use super::ProxyTarget;
 use crate::connect::dns::ResolverService;
+use crate::http::key::Key;
 
 /// Runs the SOCKS5 handshake on `stream` (connected to `proxy`) asking for a
-/// connection to `host:port`; the stream then carries the target's bytes. When
-/// `port_is_default` (the URL named none, or its scheme's own) and `socks5://` resolves
-/// here, a resolver override's port applies, as for a direct connection.
+/// connection to `key`'s host and port; the stream then carries the target's bytes.
+/// When the port is the scheme's default and `socks5://` resolves here, a resolver
+/// override's port applies, as for a direct connection.
 pub(crate) async fn handshake(
     stream: TcpStream,
     proxy: &ProxyTarget,
-    (host, port, port_is_default): (&str, u16, bool),
+    key: &Key,
     resolver: &ResolverService,
 ) -> Result<TcpStream, Error> {
+    let (host, port) = (&*key.host, key.port);
     let target = match host.parse::<IpAddr>() {
         Ok(ip) => Target::Address(SocketAddr::new(ip, port)),
         Err(_) if proxy.scheme == ProxyScheme::Socks5 => {
             let address = resolve(resolver, host).await?;
             let port = match address.port() {
-                given if port_is_default && given != 0 => given,
+                given if key.port_is_default() && given != 0 => given,
                 _ => port,
             };
             Target::Address(SocketAddr::new(address.ip(), port))
