@@ -16,6 +16,12 @@ as_root() {
   fi
 }
 
+# Clears the proxy variables: what runs next talks to loopback only (package installs
+# and builds before it may need the proxy to reach the registries).
+drop_proxy_env() {
+  unset HTTP_PROXY HTTPS_PROXY ALL_PROXY http_proxy https_proxy all_proxy NO_PROXY no_proxy
+}
+
 apt_updated=""
 # Installs Debian packages that are missing (by package name).
 apt_install() {
