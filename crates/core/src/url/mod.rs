@@ -284,6 +284,22 @@ impl Url {
         self.port().or_else(|| default_port(self.scheme()))
     }
 
+    /// Whether `other` has the same origin: scheme, host and effective port.
+    ///
+    /// ```
+    /// use xhttp_core::url::Url;
+    ///
+    /// let a = Url::parse("https://example.com/a")?;
+    /// assert!(a.same_origin(&Url::parse("https://EXAMPLE.com:443/b")?));
+    /// assert!(!a.same_origin(&Url::parse("http://example.com/a")?));
+    /// # Ok::<(), xhttp_core::Error>(())
+    /// ```
+    pub fn same_origin(&self, other: &Url) -> bool {
+        self.scheme() == other.scheme()
+            && self.raw_host() == other.raw_host()
+            && self.port_or_known_default() == other.port_or_known_default()
+    }
+
     /// `host[:port]` in ASCII form, IPv6 in brackets, without userinfo; empty when there
     /// is no authority.
     pub fn netloc(&self) -> String {

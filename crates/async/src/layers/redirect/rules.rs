@@ -40,13 +40,6 @@ pub(super) fn method(status: StatusCode, method: &Method) -> Method {
     }
 }
 
-/// Same scheme, host and effective port.
-pub(super) fn same_origin(a: &Url, b: &Url) -> bool {
-    a.scheme() == b.scheme()
-        && a.host() == b.host()
-        && a.port_or_known_default() == b.port_or_known_default()
-}
-
 /// `http://host:80` to `https://host:443`: the one cross-origin hop that keeps
 /// `Authorization` (as httpx).
 fn is_https_upgrade(from: &Url, to: &Url) -> bool {
@@ -93,7 +86,7 @@ fn is_digest(value: &HeaderValue) -> bool {
 /// * a dropped body takes `Content-Length`, `Transfer-Encoding` and `Content-Type`
 ///   along (httpx keeps `Content-Type`: a deliberate difference).
 pub(super) fn edit_headers(headers: &mut HeaderMap, from: &Url, to: &Url, rules: HeaderRules) {
-    if !same_origin(from, to) {
+    if !from.same_origin(to) {
         if !is_https_upgrade(from, to) {
             headers.remove(header::AUTHORIZATION);
         }
@@ -217,8 +210,8 @@ mod tests {
 
     #[test]
     fn origins_and_upgrades() {
-        assert!(same_origin(&url("http://h:80/a"), &url("http://h/b")));
-        assert!(!same_origin(&url("http://h/"), &url("https://h/")));
+        assert!(url("http://h:80/a").same_origin(&url("http://h/b")));
+        assert!(!url("http://h/").same_origin(&url("https://h/")));
         assert!(is_https_upgrade(&url("http://h/"), &url("https://h/")));
         assert!(!is_https_upgrade(
             &url("http://h:8080/"),

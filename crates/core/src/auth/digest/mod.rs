@@ -15,6 +15,7 @@ pub use error::DigestError;
 
 use self::challenge::{Challenge, Qop};
 use super::{Auth, AuthFlow, AuthResponse, sensitive_value};
+use crate::url::Url;
 use crate::{Error, ErrorKind, Request};
 
 /// HTTP Digest authentication, as httpx's `DigestAuth`.
@@ -64,28 +65,10 @@ struct Shared {
     remembered: Mutex<Vec<Remembered>>,
 }
 
-/// Scheme, host (ASCII, lower case) and effective port: where a challenge applies.
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct Origin {
-    scheme: String,
-    host: String,
-    port: Option<u16>,
-}
-
-impl Origin {
-    fn of(request: &Request) -> Origin {
-        let url = request.url();
-        Origin {
-            scheme: url.scheme().to_owned(),
-            host: url.raw_host().to_ascii_lowercase(),
-            port: url.port_or_known_default(),
-        }
-    }
-}
-
 /// The last challenge of an origin and the nonce count to use next with it.
 struct Remembered {
-    origin: Origin,
+    /// A URL of the origin (scheme, host, port) that was challenged.
+    origin: Url,
     challenge: Arc<Challenge>,
     next_count: u32,
 }
@@ -119,11 +102,11 @@ impl Shared {
 
     /// The challenge remembered for `origin` and the nonce count to use now with it
     /// (the origin becomes the most recently used).
-    fn next_use(&self, origin: &Origin) -> Option<(Arc<Challenge>, u32)> {
+    fn next_use(&self, origin: &Url) -> Option<(Arc<Challenge>, u32)> {
         let mut remembered = self.remembered();
         let index = remembered
             .iter()
-            .position(|entry| entry.origin == *origin)?;
+            .position(|entry| entry.origin.same_origin(origin))?;
         let mut entry = remembered.remove(index);
         let count = entry.next_count;
         entry.next_count = count.wrapping_add(1).max(1);
@@ -135,10 +118,10 @@ impl Shared {
     /// Remembers a new challenge for `origin` (replacing its previous one, forgetting
     /// the least recently used origin past [`REMEMBERED_ORIGINS`]), to be used now with
     /// nonce count 1.
-    fn replace(&self, origin: Origin, challenge: Challenge) -> Arc<Challenge> {
+    fn replace(&self, origin: Url, challenge: Challenge) -> Arc<Challenge> {
         let challenge = Arc::new(challenge);
         let mut remembered = self.remembered();
-        remembered.retain(|entry| entry.origin != origin);
+        remembered.retain(|entry| !entry.origin.same_origin(&origin));
         if remembered.len() >= REMEMBERED_ORIGINS {
             remembered.remove(0);
         }
@@ -187,7 +170,7 @@ struct DigestFlow {
 
 impl AuthFlow for DigestFlow {
     fn authenticate(&mut self, request: &mut Request) -> Result<(), Error> {
-        if let Some((challenge, count)) = self.shared.next_use(&Origin::of(request)) {
+        if let Some((challenge, count)) = self.shared.next_use(request.url()) {
             let value = self.shared.header(&challenge, request, count)?;
             set_authorization(request, value);
         }
@@ -205,7 +188,7 @@ impl AuthFlow for DigestFlow {
         let Some(challenge) = challenge::select(response.headers()) else {
             return Ok(None);
         };
-        let challenge = self.shared.replace(Origin::of(request), challenge?);
+        let challenge = self.shared.replace(request.url().clone(), challenge?);
         self.answered = true;
         let mut next = request.try_clone().ok_or_else(|| {
             Error::new(ErrorKind::StreamConsumed)
