@@ -114,18 +114,12 @@ pub fn merge_request<T>(config: &ClientConfig<T>, parts: RequestParts) -> Result
     let mut url = match config.base_url.as_ref() {
         Some(base) if !url.is_absolute() => {
             check_base_url(base)?;
-            if config.params.is_empty() {
-                // Joined and given its parameters in one normalisation.
-                base.merge_base_and_params(&url, &params)?
-            } else {
-                let joined = base.merge_base(&url)?;
-                let params = query_params(&config.params, &joined, params);
-                joined.merge_params(&params)?
-            }
+            // Joined and given its parameters in one normalisation.
+            base.merge_base_and_params(&url, |own| query_params(&config.params, own, params))?
         }
         _ => {
             let url = absolute(url)?;
-            let params = query_params(&config.params, &url, params);
+            let params = query_params(&config.params, url.query(), params);
             url.merge_params(&params)?
         }
     };
@@ -188,15 +182,15 @@ pub fn merge_request<T>(config: &ClientConfig<T>, parts: RequestParts) -> Result
     Ok(request)
 }
 
-/// The params to merge into `url`'s query (already joined onto `base_url`), by
-/// precedence client < URL < request: the client's params for the keys the URL's query
+/// The params to merge into the URL's own (raw) query `own`, already joined onto
+/// `base_url`, by precedence client < URL < request: the client's params for the keys the URL's query
 /// does not have, with the request's params over them (a request param replaces the
 /// values of its key in both).
-fn query_params(client: &QueryParams, url: &Url, request: QueryParams) -> QueryParams {
+fn query_params(client: &QueryParams, own: Option<&str>, request: QueryParams) -> QueryParams {
     if client.is_empty() {
         return request;
     }
-    let own = url.params();
+    let own = QueryParams::parse(own.unwrap_or(""));
     let mut merged: QueryParams = client
         .iter()
         .filter(|(key, _)| !own.contains_key(key))

@@ -154,20 +154,21 @@ impl Url {
         Url::from_parts(self.merged_parts(url)).map_err(|error| self.name_in(error))
     }
 
-    /// [`merge_base`](Self::merge_base), then [`merge_params`](Self::merge_params),
-    /// normalised once.
+    /// [`merge_base`](Self::merge_base), then [`merge_params`](Self::merge_params) with
+    /// the params `params` gives for the joined URL's own query, normalised once.
     pub(crate) fn merge_base_and_params(
         &self,
         url: &Url,
-        params: &QueryParams,
+        params: impl FnOnce(Option<&str>) -> QueryParams,
     ) -> Result<Url, Error> {
         let mut parts = if url.parts().scheme.is_empty() {
             self.merged_parts(url)
         } else {
             url.parts().clone()
         };
+        let params = params(parts.query.as_deref());
         if !params.is_empty() {
-            parts.query = Some(merged_query(parts.query.as_deref(), params));
+            parts.query = Some(merged_query(parts.query.as_deref(), &params));
         }
         Url::from_parts(parts).map_err(|error| self.name_in(error))
     }
