@@ -477,9 +477,10 @@ impl fmt::Debug for Headers {
                 ) {
                     match decode_value(value) {
                         Cow::Borrowed(text) => crate::url::redacted_reference(text),
-                        Cow::Owned(text) => {
-                            Cow::Owned(crate::url::redacted_reference(&text).into_owned())
-                        }
+                        Cow::Owned(text) => match crate::url::redacted_reference(&text) {
+                            Cow::Owned(redacted) => Cow::Owned(redacted),
+                            Cow::Borrowed(_) => Cow::Owned(text),
+                        },
                     }
                 } else {
                     decode_value(value)

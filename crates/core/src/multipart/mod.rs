@@ -311,15 +311,10 @@ impl Multipart {
 
 /// Whether `needle` occurs in `haystack`.
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {
-    let Some((&first, rest)) = needle.split_first() else {
-        return true;
-    };
-    haystack.iter().enumerate().any(|(at, &byte)| {
-        byte == first
-            && haystack
-                .get(at + 1..)
-                .is_some_and(|tail| tail.starts_with(rest))
-    })
+    needle.is_empty()
+        || haystack
+            .windows(needle.len())
+            .any(|window| window == needle)
 }
 
 /// `--BOUNDARY\r\nContent-Disposition: form-data; name="NAME"`.
