@@ -57,9 +57,18 @@ pub(crate) fn parse(item: &str) -> Result<Item, CliError> {
         ";" => Item::Header(name, String::new()),
         "==" => Item::Query(name, value),
         "=" => Item::Field(name, value),
-        "=@" => Item::Field(name, read_text(item, &value)?),
-        ":=" => Item::JsonField(name, parse_json(item, &value)?),
-        ":=@" => Item::JsonField(name, parse_json(item, &read_text(item, &value)?)?),
+        "=@" => {
+            let text = read_text(&name, &value)?;
+            Item::Field(name, text)
+        }
+        ":=" => {
+            let json = parse_json(&name, &value)?;
+            Item::JsonField(name, json)
+        }
+        ":=@" => {
+            let json = parse_json(&name, &read_text(&name, &value)?)?;
+            Item::JsonField(name, json)
+        }
         _ => file_item(name, &value),
     })
 }
@@ -130,31 +139,21 @@ fn file_item(name: String, value: &str) -> Item {
     }
 }
 
-fn read_text(item: &str, path: &str) -> Result<String, CliError> {
-    std::fs::read_to_string(path).map_err(|error| {
-        CliError::usage(format!(
-            "request item '{}': {path}: {error}",
-            item_name(item)
-        ))
-    })
+/// `name` is the item's (never its value: it may be a secret).
+fn read_text(name: &str, path: &str) -> Result<String, CliError> {
+    std::fs::read_to_string(path)
+        .map_err(|error| CliError::usage(format!("request item '{name}': {path}: {error}")))
 }
 
-fn parse_json(item: &str, text: &str) -> Result<serde_json::Value, CliError> {
+fn parse_json(name: &str, text: &str) -> Result<serde_json::Value, CliError> {
     serde_json::from_str(text).map_err(|error| {
         // serde's message may quote the text: only its line and column are given.
         CliError::usage(format!(
-            "request item '{}': not valid JSON (line {}, column {})",
-            item_name(item),
+            "request item '{name}': not valid JSON (line {}, column {})",
             error.line(),
             error.column()
         ))
     })
-}
-
-/// The name of an item, up to its first separator character (never the value).
-fn item_name(item: &str) -> &str {
-    let end = item.find([':', '=', '@', ';']).unwrap_or(item.len());
-    &item[..end]
 }
 
 /// How an item is named in an error: its length only (the text may be a secret).
