@@ -10,7 +10,7 @@ use bytes::Bytes;
 use xhttp::{Body, ErrorKind, MockTransport, Request, StatusCode, Timeout};
 
 mod support;
-use support::{async_body, blocking_body};
+use support::{TempFile, async_body, blocking_body};
 
 /// A transport answering with `status` and a streamed body of `chunks`, recording each
 /// request it saw.
@@ -181,33 +181,6 @@ fn cookie_server() -> (MockTransport, Arc<Mutex<Vec<Seen>>>) {
         )
     });
     (transport, seen)
-}
-
-/// A file under the temp directory, deleted when dropped.
-struct TempFile(std::path::PathBuf);
-
-impl TempFile {
-    fn new(tag: &str, contents: &[u8]) -> TempFile {
-        use std::sync::atomic::{AtomicU32, Ordering};
-        static NEXT: AtomicU32 = AtomicU32::new(0);
-        let path = std::env::temp_dir().join(format!(
-            "xhttp-contract-{}-{}-{tag}",
-            std::process::id(),
-            NEXT.fetch_add(1, Ordering::Relaxed)
-        ));
-        std::fs::write(&path, contents).unwrap();
-        TempFile(path)
-    }
-
-    fn name(&self) -> String {
-        self.0.file_name().unwrap().to_str().unwrap().to_owned()
-    }
-}
-
-impl Drop for TempFile {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_file(&self.0);
-    }
 }
 
 /// A query or form as a struct.

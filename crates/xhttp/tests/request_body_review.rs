@@ -11,6 +11,9 @@ use bytes::Bytes;
 use xhttp::{AsyncClient, Body, Client, ErrorKind, HeaderValue, Multipart, Part};
 use xhttp_testkit::Server;
 
+mod support;
+use support::TempFile;
+
 /// What the server saw: `METHOD te=.. cl=.. body=..` (`-` for a missing header).
 fn echo(request: &http::Request<Bytes>) -> String {
     let header = |name: &str| {
@@ -44,28 +47,6 @@ fn echo_server() -> Server {
 /// A one-shot stream of unknown length.
 fn unknown_length(data: &'static str) -> Body {
     Body::from_stream(http_body_util::Full::new(Bytes::from(data)))
-}
-
-/// A file under the temp directory, deleted when dropped.
-struct TempFile(std::path::PathBuf);
-
-impl TempFile {
-    fn new(tag: &str, contents: &[u8]) -> TempFile {
-        static NEXT: AtomicUsize = AtomicUsize::new(0);
-        let path = std::env::temp_dir().join(format!(
-            "xhttp-body-review-{}-{}-{tag}",
-            std::process::id(),
-            NEXT.fetch_add(1, Ordering::Relaxed)
-        ));
-        std::fs::write(&path, contents).unwrap();
-        TempFile(path)
-    }
-}
-
-impl Drop for TempFile {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_file(&self.0);
-    }
 }
 
 // Finding 1: a body of unknown length is sent chunked, whatever the method.

@@ -85,3 +85,32 @@ pub mod async_body {
         response.close().await
     }
 }
+
+/// A file under the temporary directory holding `contents`, deleted when dropped.
+pub struct TempFile(pub std::path::PathBuf);
+
+impl TempFile {
+    /// A new file whose name contains `tag`.
+    pub fn new(tag: &str, contents: &[u8]) -> TempFile {
+        use std::sync::atomic::{AtomicU32, Ordering};
+        static NEXT: AtomicU32 = AtomicU32::new(0);
+        let path = std::env::temp_dir().join(format!(
+            "xhttp-test-{}-{}-{tag}",
+            std::process::id(),
+            NEXT.fetch_add(1, Ordering::Relaxed)
+        ));
+        std::fs::write(&path, contents).unwrap();
+        TempFile(path)
+    }
+
+    /// The file's name (without its folder).
+    pub fn name(&self) -> String {
+        self.0.file_name().unwrap().to_str().unwrap().to_owned()
+    }
+}
+
+impl Drop for TempFile {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
+}
