@@ -152,24 +152,25 @@ impl Connector {
             trace.emit_at(started, TraceKind::ConnectStart);
         }
         let observer = DnsObserver::new(trace.cloned());
-        // Over a Unix socket every request goes to the socket (no proxy: see
-        // `exchange::send`), then through TLS like any other stream when https.
-        let unix = self.connect_unix().await?;
-        let (io, remote_addr, local_addr) = match (unix, &key.via) {
-            (Some(io), _) => (io, None, None),
-            (None, Via::Direct) => {
-                let stream = self
-                    .tcp_connect_observed(
-                        key.connect_uri()?,
-                        &key.host,
-                        key.port,
-                        Some(Arc::clone(&observer)),
-                    )
-                    .await?;
-                let (remote, local) = (stream.peer_addr().ok(), stream.local_addr().ok());
-                (Io::Tcp(stream), remote, local)
-            }
-            (None, Via::Forward(proxy)) => {
+        let (io, remote_addr, local_addr) = match &key.via {
+            // A Unix socket takes every request (`transport::target` gives it no proxy,
+            // so its keys are direct), then TLS like any other stream when https.
+            Via::Direct => match self.connect_unix().await? {
+                Some(io) => (io, None, None),
+                None => {
+                    let stream = self
+                        .tcp_connect_observed(
+                            key.connect_uri()?,
+                            &key.host,
+                            key.port,
+                            Some(Arc::clone(&observer)),
+                        )
+                        .await?;
+                    let (remote, local) = (stream.peer_addr().ok(), stream.local_addr().ok());
+                    (Io::Tcp(stream), remote, local)
+                }
+            },
+            Via::Forward(proxy) => {
                 let (io, remote, local) = self.connect_to_proxy(proxy).await?;
                 let phases = ConnectPhases {
                     connect: Some(started.elapsed()),
@@ -188,13 +189,13 @@ impl Connector {
                     phases,
                 });
             }
-            (None, Via::Tunnel(proxy)) if proxy.scheme.is_socks() => {
+            Via::Tunnel(proxy) if proxy.scheme.is_socks() => {
                 let stream = self.tcp_to_proxy(proxy).await?;
                 let (remote, local) = (stream.peer_addr().ok(), stream.local_addr().ok());
                 let stream = proxy::socks::handshake(stream, proxy, key, &self.resolver).await?;
                 (Io::Tcp(stream), remote, local)
             }
-            (None, Via::Tunnel(proxy)) => {
+            Via::Tunnel(proxy) => {
                 let (io, remote, local) = self.connect_to_proxy(proxy).await?;
                 let io = proxy::connect_tunnel::open(io, proxy, &key.host, key.port).await?;
                 (io, remote, local)
