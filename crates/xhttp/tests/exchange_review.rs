@@ -160,6 +160,34 @@ fn h2_client() -> AsyncClient {
         .unwrap()
 }
 
+/// A server script: the connection closes once the first request came, unanswered.
+fn hang_up_after_the_request(connection: &mut RawConnection) {
+    if wire::accept(connection).is_ok() && wire::next_request(connection).is_ok() {
+        wire::hang_up(connection);
+    }
+}
+
+/// A request (a POST with a body, or a GET) to an HTTP/2 server whose first connection
+/// follows `script`: it must fail with a `RemoteProtocol` error saying `says`, and
+/// without being sent again (one connection).
+async fn fails_once(
+    script: impl Fn(&mut RawConnection) + Send + Sync + 'static,
+    post: bool,
+    says: &str,
+) {
+    let server = h2_server(script);
+    let client = h2_client();
+    let request = if post {
+        client.post(server.url("/")).body("data")
+    } else {
+        client.get(server.url("/"))
+    };
+    let error = request.send().await.unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::RemoteProtocol, "{error}");
+    assert!(error.to_string().contains(says), "{error}");
+    assert_eq!(server.connections_opened(), 1, "not sent again");
+}
+
 // ---- 1. An HTTP/1.1 connection is pooled only once its request body was sent ----
 
 /// The server answers 413 at once to a streamed upload that never ends: hyper still
@@ -267,25 +295,18 @@ async fn an_http2_upload_of_known_length_ends_at_its_length() {
 /// fails may have been processed, so a POST is not sent again.
 #[tokio::test]
 async fn a_post_failed_by_an_http2_protocol_error_is_not_sent_again() {
-    let server = h2_server(|connection| {
-        if wire::accept(connection).is_ok() && wire::next_request(connection).is_ok() {
-            // DATA on stream 0: a connection error (PROTOCOL_ERROR) for the client.
-            let _ = wire::write(connection, wire::DATA, 0, 0, b"x");
-            wire::drain(connection);
-        }
-    });
-    let error = h2_client()
-        .post(server.url("/once"))
-        .body("data")
-        .send()
-        .await
-        .unwrap_err();
-    assert_eq!(error.kind(), ErrorKind::RemoteProtocol, "{error}");
-    assert!(
-        error.to_string().contains("broke the HTTP/2 protocol"),
-        "{error}"
-    );
-    assert_eq!(server.connections_opened(), 1, "not sent again");
+    fails_once(
+        |connection| {
+            if wire::accept(connection).is_ok() && wire::next_request(connection).is_ok() {
+                // DATA on stream 0: a connection error (PROTOCOL_ERROR) for the client.
+                let _ = wire::write(connection, wire::DATA, 0, 0, b"x");
+                wire::drain(connection);
+            }
+        },
+        true,
+        "broke the HTTP/2 protocol",
+    )
+    .await;
 }
 
 /// A GOAWAY from the server below the stream's id: not processed, sent again (on a
@@ -313,44 +334,26 @@ async fn a_post_above_the_servers_goaway_is_sent_again() {
 /// is "server disconnected", as on HTTP/1.1.
 #[tokio::test]
 async fn a_post_the_server_took_before_its_goaway_is_not_sent_again() {
-    let server = h2_server(|connection| {
-        if wire::accept(connection).is_ok() {
-            if let Ok(stream) = wire::next_request(connection) {
-                let _ = wire::go_away(connection, stream);
-                wire::hang_up(connection);
+    fails_once(
+        |connection| {
+            if wire::accept(connection).is_ok() {
+                if let Ok(stream) = wire::next_request(connection) {
+                    let _ = wire::go_away(connection, stream);
+                    wire::hang_up(connection);
+                }
             }
-        }
-    });
-    let error = h2_client()
-        .post(server.url("/taken"))
-        .body("data")
-        .send()
-        .await
-        .unwrap_err();
-    assert_eq!(error.kind(), ErrorKind::RemoteProtocol, "{error}");
-    assert!(
-        error.to_string().contains("without sending a response"),
-        "{error}"
-    );
-    assert_eq!(server.connections_opened(), 1, "not sent again");
+        },
+        true,
+        "without sending a response",
+    )
+    .await;
 }
 
 /// DESIGN §5: a failure before the head is retried (idempotent method, replayable body)
 /// only on a reused connection; an HTTP/2 connection this request opened is not one.
 #[tokio::test]
 async fn a_get_failed_on_the_http2_connection_it_opened_is_not_sent_again() {
-    let server = h2_server(|connection| {
-        if wire::accept(connection).is_ok() && wire::next_request(connection).is_ok() {
-            wire::hang_up(connection);
-        }
-    });
-    let error = h2_client()
-        .get(server.url("/new"))
-        .send()
-        .await
-        .unwrap_err();
-    assert_eq!(error.kind(), ErrorKind::RemoteProtocol, "{error}");
-    assert_eq!(server.connections_opened(), 1, "not sent again");
+    fails_once(hang_up_after_the_request, false, "server disconnected").await;
 }
 
 // ---- 3. HTTP/2 failures named as on HTTP/1.1 ----
@@ -386,49 +389,30 @@ async fn an_http2_server_closing_mid_body_is_a_remote_protocol_error() {
 
 #[tokio::test]
 async fn an_http2_server_closing_before_the_head_is_a_remote_protocol_error() {
-    let server = h2_server(|connection| {
-        if wire::accept(connection).is_ok() && wire::next_request(connection).is_ok() {
-            wire::hang_up(connection);
-        }
-    });
-    let error = h2_client()
-        .post(server.url("/"))
-        .body("data")
-        .send()
-        .await
-        .unwrap_err();
-    assert_eq!(error.kind(), ErrorKind::RemoteProtocol, "{error}");
-    assert!(error.to_string().contains("server disconnected"), "{error}");
+    fails_once(hang_up_after_the_request, true, "server disconnected").await;
 }
 
 /// A response head h2 cannot accept (`:status: abc`): h2 resets the stream itself, for
 /// the server's fault.
 #[tokio::test]
 async fn a_malformed_http2_response_head_is_a_remote_protocol_error() {
-    let server = h2_server(|connection| {
-        if wire::accept(connection).is_ok() {
-            if let Ok(stream) = wire::next_request(connection) {
-                // `:status` (static entry 8) with the literal value `abc`.
-                let head = [0x08, 0x03, b'a', b'b', b'c'];
-                let flags = wire::END_HEADERS | wire::END_STREAM;
-                if wire::write(connection, wire::HEADERS, flags, stream, &head).is_ok() {
-                    wire::drain(connection);
+    fails_once(
+        |connection| {
+            if wire::accept(connection).is_ok() {
+                if let Ok(stream) = wire::next_request(connection) {
+                    // `:status` (static entry 8) with the literal value `abc`.
+                    let head = [0x08, 0x03, b'a', b'b', b'c'];
+                    let flags = wire::END_HEADERS | wire::END_STREAM;
+                    if wire::write(connection, wire::HEADERS, flags, stream, &head).is_ok() {
+                        wire::drain(connection);
+                    }
                 }
             }
-        }
-    });
-    let error = h2_client()
-        .post(server.url("/"))
-        .body("data")
-        .send()
-        .await
-        .unwrap_err();
-    assert_eq!(error.kind(), ErrorKind::RemoteProtocol, "{error}");
-    assert!(
-        error.to_string().contains("broke the HTTP/2 protocol"),
-        "{error}"
-    );
-    assert_eq!(server.connections_opened(), 1, "not sent again");
+        },
+        true,
+        "broke the HTTP/2 protocol",
+    )
+    .await;
 }
 
 // ---- 4. `Host` is the HTTP/2 authority ----
